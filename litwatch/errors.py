@@ -1,0 +1,21 @@
+"""User-facing errors: each carries one clear sentence that the CLI prints without a traceback."""
+
+
+class LitwatchError(Exception):
+    """A problem the user can fix (bad input, missing file, unknown topic); message is one sentence."""
+
+
+class InputError(LitwatchError):
+    """A file or argument that cannot be read as what it claims to be."""
+
+
+class TopicError(LitwatchError):
+    """A topic file that is missing, unknown or invalid."""
+
+
+class WarehouseError(LitwatchError):
+    """The warehouse cannot be opened or written (locked, read-only, wrong schema)."""
+
+
+class HarvestError(LitwatchError):
+    """A harvest that could not fetch everything; the watermark was not advanced."""
