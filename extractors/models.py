@@ -98,3 +98,15 @@ class ArticleExtraction(BaseModel):
     sample_size: int | None = None
     mentions: list[Mention] = Field(default_factory=list)
     skipped_reason: str | None = None
+    relevance: list[TopicRelevance] = Field(default_factory=list)
+
+
+class Abbreviation(BaseModel):
+    """A short form defined in the text and its long form, as Doc char offsets (Schwartz & Hearst)."""
+
+    short: str
+    long: str
+    short_start: int
+    short_end: int
+    long_start: int
+    long_end: int

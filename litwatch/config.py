@@ -21,6 +21,7 @@ class Settings:
     smtp_url: str | None
     smtp_from: str
     outbox_dir: Path
+    reports_dir: Path = Path("reports")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -34,4 +35,5 @@ class Settings:
             smtp_url=env.get("LITWATCH_SMTP_URL") or None,
             smtp_from=env.get("LITWATCH_SMTP_FROM", "litwatch@localhost"),
             outbox_dir=Path(env.get("LITWATCH_OUTBOX", "outbox")),
+            reports_dir=Path(env.get("LITWATCH_REPORTS", "reports")),
         )

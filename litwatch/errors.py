@@ -19,3 +19,11 @@ class WarehouseError(LitwatchError):
 
 class HarvestError(LitwatchError):
     """A harvest that could not fetch everything; the watermark was not advanced."""
+
+
+class DigestError(LitwatchError):
+    """A digest that cannot be composed or sent as configured (SMTP URL, recipients, unknown run)."""
+
+
+class TopicBusyError(LitwatchError):
+    """Another run of the same topic holds the topic's lock; this one refused rather than interleave."""

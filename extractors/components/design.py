@@ -1,0 +1,156 @@
+"""Study design of an article: from MEDLINE publication types when they decide it (trusting curated,
+human indexing over automated), then MeSH, then the title and abstract text. Sets `doc._.design`
+(an `extractors.models.Design`) and `doc._.design_source`.
+
+Indexing trust: with `indexing_method` "Automated", a design the title states explicitly (e.g. a
+"meta-analysis" in the title) overrides the publication types; human or curated indexing is not
+overridden.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.extensions import register_extensions
+from extractors.models import Design
+from extractors.text import abstract_offset
+
+DATA = Path(__file__).parent / "data"
+FLAGS = re.IGNORECASE
+
+
+@dataclass(frozen=True)
+class DesignRules:
+    publication_types: list[tuple[str, Design]]
+    trial_types: frozenset[str]
+    observational_types: frozenset[str]
+    mesh: list[tuple[str, Design | None]]
+    text: list[tuple[Design, re.Pattern[str]]]
+    animal: re.Pattern[str]
+    human: re.Pattern[str]
+    in_vitro: re.Pattern[str]
+    human_mesh: str
+    animal_mesh: str
+
+    @classmethod
+    def load(cls, path: Path) -> DesignRules:
+        data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return cls(
+            publication_types=[(str(k), v) for k, v in data["publication_types"]],
+            trial_types=frozenset(data["trial_types"]),
+            observational_types=frozenset(data["observational_types"]),
+            mesh=[(str(k), v) for k, v in data["mesh"]],
+            text=[(design, re.compile(p, FLAGS | re.MULTILINE)) for design, p in data["text"]],
+            animal=re.compile(data["animal"], FLAGS),
+            human=re.compile(data["human"], FLAGS),
+            in_vitro=re.compile(data["in_vitro"], FLAGS),
+            human_mesh=data["human_mesh"],
+            animal_mesh=data["animal_mesh"],
+        )
+
+
+def mesh_descriptor(term: str) -> str:
+    """'Otitis Media/*prevention & control' -> 'Otitis Media'; '*Magnesium' -> 'Magnesium'."""
+    return term.split("/")[0].lstrip("*").strip()
+
+
+class DesignClassifier:
+    def __init__(self, rules: DesignRules) -> None:
+        self.rules = rules
+
+    def __call__(self, doc: Doc) -> Doc:
+        title_end = doc._.title_length or 0
+        title = doc.text[:title_end]
+        abstract = doc.text[abstract_offset(title_end) :] if title_end else doc.text
+        design, source = self.classify(
+            title,
+            abstract,
+            doc._.publication_types or [],
+            doc._.mesh_terms or [],
+            doc._.indexing_method,
+        )
+        doc._.design = design
+        doc._.design_source = source
+        return doc
+
+    def classify(
+        self,
+        title: str,
+        abstract: str,
+        publication_types: list[str],
+        mesh_terms: list[str],
+        indexing_method: str | None,
+    ) -> tuple[Design, str]:
+        """(design, source) where source is publication_type, mesh, text or default."""
+        by_type = self.from_publication_types(publication_types, title, abstract)
+        title_design = self.from_text(title, "")
+        if by_type is not None:
+            automated = (indexing_method or "").lower() == "automated"
+            if automated and title_design is not None and title_design != by_type:
+                return title_design, "text"
+            return by_type, "publication_type"
+        descriptors = [mesh_descriptor(t) for t in mesh_terms]
+        by_mesh = self.from_mesh(descriptors, title, abstract)
+        text_design = title_design or self.from_text(title, abstract)
+        if by_mesh is not None and text_design in (None, "cohort", "cross_sectional", "case_control", "other"):
+            return by_mesh, "mesh"
+        if text_design is not None:
+            return self._species(text_design, title, abstract, descriptors), "text"
+        species = self._species("other", title, abstract, descriptors)
+        return species, "text" if species != "other" else "default"
+
+    def from_publication_types(self, types: list[str], title: str, abstract: str) -> Design | None:
+        present = set(types)
+        for name, design in self.rules.publication_types:
+            if name in present:
+                return design
+        text_design = self.from_text(title, abstract)
+        if present & self.rules.trial_types:
+            return "rct" if text_design == "rct" else "non_randomised_trial"
+        if present & self.rules.observational_types and text_design in ("cohort", "cross_sectional", "case_control"):
+            return text_design
+        return None
+
+    def from_mesh(self, descriptors: list[str], title: str, abstract: str) -> Design | None:
+        present = set(descriptors)
+        if self.rules.animal_mesh in present and self.rules.human_mesh not in present:
+            return "animal"
+        for name, design in self.rules.mesh:
+            if name in present and design is not None:
+                return design
+        return None
+
+    def from_text(self, title: str, abstract: str) -> Design | None:
+        for text in (title, abstract):
+            for design, pattern in self.rules.text:
+                if text and pattern.search(text):
+                    return design
+        return None
+
+    def _species(self, design: Design, title: str, abstract: str, descriptors: list[str]) -> Design:
+        """Primary designs hold for people; animal and in-vitro work is named as such."""
+        if design in ("meta_analysis", "systematic_review", "narrative_review", "case_report"):
+            return design
+        text = f"{title}\n{abstract}"
+        if self.rules.human_mesh in descriptors:
+            return design
+        animals = len(self.rules.animal.findall(text))
+        humans = len(self.rules.human.findall(text))
+        if animals > humans:
+            return "animal"
+        if self.rules.in_vitro.search(text) and humans == 0:
+            return "in_vitro"
+        return design
+
+
+@Language.factory("litwatch_design", default_config={"rules_file": "design.yaml"})
+def make_design(nlp: Language, name: str, rules_file: str) -> DesignClassifier:
+    register_extensions()
+    return DesignClassifier(DesignRules.load(DATA / rules_file))

@@ -1,0 +1,1 @@
+"""Findings about outcomes: statistics parsing, cue lexicons and the direction/significance classifier."""

@@ -1,0 +1,197 @@
+"""Turn a result clause into the text the finding classifier reads: marked arms and outcome plus cue tokens.
+
+The same function serves training (Evidence Inference prompts, where intervention and comparator are
+known) and extraction (where only generic comparators such as "placebo" can be marked), so what the
+classifier learns is what it sees at run time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz
+
+from extractors.findings.statistics import NUMBER, Statistics, parse_statistics, to_float
+
+CUES_PATH = Path(__file__).with_name("cues.yaml")
+INTERVENTION_MARK = "intvx"
+COMPARATOR_MARK = "compx"
+OUTCOME_MARK = "outcx"
+# A phrase of the prompt is located in a sentence when rapidfuzz's partial_ratio alignment reaches this.
+ARM_MATCH_THRESHOLD = 80
+CLAUSE_BREAK = re.compile(r";|\bwhereas\b|\bwhile\b|\bbut\b|\bhowever\b|\balthough\b", re.IGNORECASE)
+_ARM_NUMBER = re.compile(r"(?P<num>" + NUMBER + r")\s*(?P<pct>%?)")
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The cue lexicon, compiled once."""
+
+    not_significant: re.Pattern[str]
+    significant: re.Pattern[str]
+    increase: re.Pattern[str]
+    decrease: re.Pattern[str]
+    improve: re.Pattern[str]
+    worsen: re.Pattern[str]
+    comparator: re.Pattern[str]
+
+
+def _phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
+    ordered = sorted(phrases, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b", re.IGNORECASE)
+
+
+@cache
+def load_cues(path: Path = CUES_PATH) -> Cues:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return Cues(**{name: _phrase_pattern(data[name]) for name in Cues.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class CharSpan:
+    start: int
+    end: int
+
+
+def locate_phrase(phrase: str, text: str, threshold: float = ARM_MATCH_THRESHOLD) -> CharSpan | None:
+    """Where a prompt phrase (an arm or an outcome) best matches inside `text`, if it matches well enough."""
+    phrase = phrase.strip()
+    if not phrase or not text:
+        return None
+    alignment = fuzz.partial_ratio_alignment(phrase.lower(), text.lower())
+    if alignment is None or alignment.score < threshold:
+        return None
+    return CharSpan(alignment.dest_start, alignment.dest_end)
+
+
+_GENERIC_WORDS = frozenset(
+    "the a an of and or with without in on for to by plus group groups arm patients participants subjects "
+    "treatment treated therapy daily dose doses mg kg ml g per day days week weeks alone only standard "
+    "usual care combined combination after before versus vs".split()
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+-]{2,}")
+
+
+def arm_keys(description: str, other: str = "") -> list[str]:
+    """Short names an arm goes by in a sentence: the description, its parts in and before brackets,
+    and its words that the other arm's description lacks ("CLF" for "controlled limited formula (CLF)")."""
+    description = description.strip()
+    keys = [description, *re.findall(r"\(([^()]{2,40})\)", description)]
+    head = description.split("(")[0].strip()
+    if head:
+        keys.append(head)
+    other_words = {w.lower() for w in _WORD.findall(other)}
+    keys.extend(
+        w for w in _WORD.findall(description) if w.lower() not in _GENERIC_WORDS and w.lower() not in other_words
+    )
+    return [k for k in dict.fromkeys(keys) if k]
+
+
+def locate_arm(description: str, text: str, other: str = "") -> CharSpan | None:
+    """The first place an arm is named in `text`: a close fuzzy match of the whole description, or the
+    earliest exact (case-insensitive) occurrence of one of its distinctive keys."""
+    whole = locate_phrase(description, text, threshold=90) if len(description) <= len(text) else None
+    hits = [whole] if whole else []
+    for key in arm_keys(description, other)[1:]:
+        match = re.search(r"(?<![A-Za-z0-9])" + re.escape(key) + r"(?![A-Za-z0-9])", text, re.IGNORECASE)
+        if match:
+            hits.append(CharSpan(match.start(), match.end()))
+    return min(hits, key=lambda span: span.start) if hits else None
+
+
+def clause_around(text: str, span: CharSpan | None) -> tuple[str, int]:
+    """The clause of a sentence that contains `span` (split at ";", "whereas", "but"...), and its offset."""
+    if span is None:
+        return text, 0
+    bounds = [0, *(m.start() for m in CLAUSE_BREAK.finditer(text)), len(text)]
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        if start <= span.start < end:
+            # A clause without numbers or cue words would lose the verdict, so keep the sentence then.
+            clause = text[start:end]
+            return (clause, start) if len(clause.split()) >= 4 else (text, 0)
+    return text, 0
+
+
+def _mark(text: str, spans: list[tuple[CharSpan, str]]) -> str:
+    """Replace non-overlapping spans by their marker words, left to right."""
+    pieces: list[str] = []
+    cursor = 0
+    for span, mark in sorted(spans, key=lambda item: item[0].start):
+        if span.start < cursor:
+            continue
+        pieces.extend([text[cursor:span.start], f" {mark} "])
+        cursor = span.end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def _nearest_number(text: str, position: int, stats: Statistics) -> float | None:
+    """The number closest to an arm mention, skipping p-values and CIs (an arm's own result)."""
+    taken = {p.start for p in stats.p_values} | {i.start for i in stats.intervals}
+    best: tuple[int, float] | None = None
+    for match in _ARM_NUMBER.finditer(text):
+        if any(abs(match.start() - t) < 12 for t in taken):
+            continue
+        distance = abs(match.start() - position)
+        if distance <= 60 and (best is None or distance < best[0]):
+            best = (distance, to_float(match["num"]))
+    return None if best is None else best[1]
+
+
+def cue_tokens(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> list[str]:
+    """Pseudo-words for what rules can read off a clause; the classifier weighs them."""
+    cues = load_cues()
+    tokens: list[str] = []
+    verdict = stats.significant
+    if verdict is not None:
+        tokens.append("cuesig" if verdict else "cuens")
+    if any(p.significant for p in stats.p_values):
+        tokens.append("cuepsig")
+    if any(p.significant is False for p in stats.p_values):
+        tokens.append("cuepns")
+    effect = stats.main_effect
+    if effect is not None:
+        tokens.append("cueeffectbelownull" if effect.value < effect.null_value else "cueeffectabovenull")
+    for name in ("not_significant", "significant", "increase", "decrease", "improve", "worsen"):
+        if getattr(cues, name).search(text):
+            tokens.append(f"cue{name.replace('_', '')}")
+    intervention, comparator = arms.get("intervention"), arms.get("comparator")
+    if intervention and comparator:
+        tokens.append("cueorderic" if intervention.start < comparator.start else "cueorderci")
+        arm_i = _nearest_number(text, intervention.start, stats)
+        arm_c = _nearest_number(text, comparator.start, stats)
+        if arm_i is not None and arm_c is not None and arm_i != arm_c:
+            tokens.append("cuearmihigher" if arm_i > arm_c else "cuearmilower")
+    return tokens
+
+
+def finding_text(
+    sentence: str,
+    outcome: CharSpan | None,
+    intervention: CharSpan | None = None,
+    comparator: CharSpan | None = None,
+) -> str:
+    """The classifier's input: the clause around the outcome, arms and outcome marked, cue tokens appended."""
+    clause, offset = clause_around(sentence, outcome)
+
+    def shift(span: CharSpan | None) -> CharSpan | None:
+        if span is None or span.start < offset or span.end > offset + len(clause):
+            return None
+        return CharSpan(span.start - offset, span.end - offset)
+
+    arms = {name: s for name, s in (("intervention", shift(intervention)), ("comparator", shift(comparator))) if s}
+    if "comparator" not in arms:
+        generic = load_cues().comparator.search(clause)
+        if generic:
+            arms["comparator"] = CharSpan(generic.start(), generic.end())
+    stats = parse_statistics(clause)
+    marks = [(span, INTERVENTION_MARK if name == "intervention" else COMPARATOR_MARK) for name, span in arms.items()]
+    local_outcome = shift(outcome)
+    if local_outcome is not None:
+        marks.append((local_outcome, OUTCOME_MARK))
+    marked = _mark(clause, marks)
+    return " ".join([marked.strip(), *cue_tokens(clause, stats, arms)])

@@ -1,0 +1,183 @@
+"""Parse the statistics a result sentence reports: p-values, confidence intervals and effect estimates.
+
+Significance follows the usual conventions: p below 0.05 is significant ("P < .05", "p=0·03"), "NS"
+is not; a confidence interval for a difference is significant when it excludes 0, for a ratio
+(OR, RR, HR) when it excludes 1.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+ALPHA = 0.05
+Relation = Literal["<", "=", ">"]
+EffectKind = Literal["odds_ratio", "risk_ratio", "hazard_ratio", "mean_difference", "smd", "percentage"]
+RATIO_KINDS: frozenset[str] = frozenset({"odds_ratio", "risk_ratio", "hazard_ratio"})
+
+# Numbers as abstracts write them: "0.03", ".05", "0·03" (Lancet middle dot), "−1.2" (Unicode minus).
+NUMBER = r"[-−–+]?\s?(?:\d+(?:[.·]\d+)?|[.·]\d+)"
+_P_VALUE = re.compile(
+    r"\b(?:p|P)(?:\s*-?\s*values?)?\s*(?P<rel>[<>=≤≥]=?|<\s*or\s*=|\s(?=[.·0]))\s*(?P<num>(?:\d+(?:[.·]\d+)?|[.·]\d+))"
+    r"(?:\s*[x×]\s*10\s*(?:\^|\s)?\s*(?P<exp>[-−–]\s?\d+)|e(?P<exp2>-\d+))?"
+)
+_NOT_SIGNIFICANT_MARK = re.compile(r"(?:\b[Pp]\s*=\s*)?\b(?:NS|N\.S\.|n\.s\.)(?![A-Za-z])")
+_CI = re.compile(
+    r"(?:(?P<level>\d{2}(?:[.·]\d+)?)\s*%\s*)?(?:CI|confidence intervals?|C\.I\.|CrI|credible interval)\b"
+    r"(?:\s*\(CI\))?\s*[:=,]?\s*(?:of\s*)?[\[(]?\s*(?P<low>" + NUMBER + r")\s*%?\s*(?:to|,|;|–|—|-|−)\s*"
+    r"(?P<high>" + NUMBER + r")"
+)
+_EFFECT_NAMES: list[tuple[EffectKind, str]] = [
+    ("odds_ratio", r"(?:adjusted\s+|a)?(?:odds\s+ratios?|ORs?)"),
+    ("risk_ratio", r"(?:relative\s+risks?|risk\s+ratios?|rate\s+ratios?|RRs?|IRRs?)"),
+    ("hazard_ratio", r"(?:adjusted\s+|a)?(?:hazard\s+ratios?|HRs?)"),
+    ("smd", r"(?:standardi[sz]ed\s+mean\s+differences?|SMDs?|Cohen'?s\s+d|Hedges'?\s+g|effect\s+sizes?)"),
+    ("mean_difference", r"(?:weighted\s+)?(?:mean\s+differences?|MDs?|WMDs?|differences?)"),
+]
+_EFFECT = re.compile(
+    "(?:" + "|".join(f"(?P<{kind}>\\b{name}\\b)" for kind, name in _EFFECT_NAMES) + ")"
+    + r"(?:\s*\([^)]{0,20}\))?\s*(?:of|was|were|is|=|:|,)?\s*(?P<value>" + NUMBER + r")(?!\s*%?\s*(?:CI|confidence))"
+)
+_PERCENT_CHANGE = re.compile(
+    r"(?P<value>\d+(?:[.·]\d+)?)\s*%\s*(?:relative\s+)?(?P<word>reduction|decrease|increase|improvement|lower|higher"
+    r"|greater|less|fewer|more|shorter|longer)|(?P<verb>reduced|decreased|increased|improved|lowered|shortened)"
+    r"\s+by\s+(?P<value2>\d+(?:[.·]\d+)?)\s*%"
+)
+_DOWN_WORDS = {"reduction", "decrease", "lower", "less", "fewer", "shorter", "reduced", "decreased", "lowered",
+               "shortened"}
+
+
+@dataclass(frozen=True)
+class PValue:
+    relation: Relation
+    value: float
+    start: int
+
+    @property
+    def significant(self) -> bool | None:
+        """True/False where the bound decides it; None for e.g. "p < 0.1"."""
+        if self.relation == "<":
+            return True if self.value <= ALPHA else None
+        if self.relation == ">":
+            return False if self.value >= ALPHA else None
+        return self.value < ALPHA
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: float
+    high: float
+    start: int
+
+    def excludes(self, null: float) -> bool:
+        return not (min(self.low, self.high) <= null <= max(self.low, self.high))
+
+
+@dataclass(frozen=True)
+class EffectEstimate:
+    kind: EffectKind
+    value: float
+    start: int
+    interval: Interval | None = None
+
+    @property
+    def null_value(self) -> float:
+        return 1.0 if self.kind in RATIO_KINDS else 0.0
+
+    @property
+    def significant(self) -> bool | None:
+        return None if self.interval is None else self.interval.excludes(self.null_value)
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """Everything numeric a clause reports about a comparison."""
+
+    p_values: tuple[PValue, ...]
+    intervals: tuple[Interval, ...]
+    effects: tuple[EffectEstimate, ...]
+    marked_not_significant: bool
+
+    @property
+    def significant(self) -> bool | None:
+        """Significance the numbers decide: p-values first, then effect CIs, then an "NS" mark."""
+        verdicts = [p.significant for p in self.p_values if p.significant is not None]
+        if verdicts:
+            return any(verdicts)
+        effect_verdicts = [e.significant for e in self.effects if e.significant is not None]
+        if effect_verdicts:
+            return any(effect_verdicts)
+        if self.marked_not_significant:
+            return False
+        return None
+
+    @property
+    def main_effect(self) -> EffectEstimate | None:
+        return self.effects[0] if self.effects else None
+
+    @property
+    def main_p_value(self) -> PValue | None:
+        """The smallest p-value reported (the one a reader would quote)."""
+        return min(self.p_values, key=lambda p: p.value) if self.p_values else None
+
+
+def to_float(text: str) -> float:
+    """A number as written in an abstract, as a float ("−1·5" -> -1.5, ".05" -> 0.05)."""
+    cleaned = re.sub(r"[\s+]", "", text).replace("·", ".").replace("−", "-").replace("–", "-")
+    return float(cleaned)
+
+
+def parse_p_values(text: str) -> list[PValue]:
+    found: list[PValue] = []
+    for match in _P_VALUE.finditer(text):
+        rel = match["rel"].strip() or "="
+        relation: Relation = "<" if rel[0] in "<≤" else ">" if rel[0] in ">≥" else "="
+        value = to_float(match["num"])
+        exponent = match["exp"] or match["exp2"]
+        if exponent:
+            value *= 10 ** to_float(exponent)
+        if 0 <= value <= 1:
+            found.append(PValue(relation, value, match.start()))
+    return found
+
+
+def parse_intervals(text: str) -> list[Interval]:
+    return [Interval(to_float(m["low"]), to_float(m["high"]), m.start()) for m in _CI.finditer(text)]
+
+
+def _interval_after(intervals: list[Interval], position: int, limit: int = 60) -> Interval | None:
+    after = [i for i in intervals if 0 <= i.start - position <= limit]
+    return after[0] if after else None
+
+
+_BARE_RANGE = re.compile(r"^\s*[\[(]\s*(?P<low>" + NUMBER + r")\s*(?:to|,|;|–|—|-)\s*(?P<high>" + NUMBER + r")\s*[\])]")
+
+
+def parse_effects(text: str, intervals: list[Interval] | None = None) -> list[EffectEstimate]:
+    """Named estimates ("OR 0.80, 95% CI 0.66 to 0.98"; "HR 0.7 (0.5-0.9)") and percentage changes."""
+    intervals = parse_intervals(text) if intervals is None else intervals
+    found: list[EffectEstimate] = []
+    for match in _EFFECT.finditer(text):
+        kind = next(k for k, _ in _EFFECT_NAMES if match[k])
+        interval = _interval_after(intervals, match.end())
+        bare = _BARE_RANGE.match(text[match.end():])
+        if interval is None and bare:
+            interval = Interval(to_float(bare["low"]), to_float(bare["high"]), match.end())
+        found.append(EffectEstimate(kind, to_float(match["value"]), match.start(), interval))
+    for match in _PERCENT_CHANGE.finditer(text):
+        value = to_float(match["value"] or match["value2"])
+        word = (match["word"] or match["verb"]).lower()
+        signed = -value if word in _DOWN_WORDS else value
+        found.append(EffectEstimate("percentage", signed, match.start(), _interval_after(intervals, match.end())))
+    return sorted(found, key=lambda e: e.start)
+
+
+def parse_statistics(text: str) -> Statistics:
+    intervals = parse_intervals(text)
+    return Statistics(
+        p_values=tuple(parse_p_values(text)),
+        intervals=tuple(intervals),
+        effects=tuple(parse_effects(text, intervals)),
+        marked_not_significant=bool(_NOT_SIGNIFICANT_MARK.search(text)),
+    )

@@ -1,0 +1,66 @@
+"""Turn a processed Doc into `ArticleExtraction`: every span of the groups in MENTION_GROUPS becomes a
+Mention whose offsets index `articles.title` or `articles.abstract` (see extractors.text.locate)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from extractors.models import ArticleExtraction, Mention
+from extractors.text import ArticleInput, locate
+
+# doc.spans group -> (mention kind, Span extension holding its attrs, Mention field for them)
+MENTION_GROUPS: dict[str, tuple[str, str, str]] = {
+    "dose": ("dose", "dose", "dose"),
+    "population": ("population", "population", "population"),
+}
+
+
+def doc_mentions(doc: Doc, title: str, abstract: str) -> list[Mention]:
+    title_length = len(title)
+    mentions: list[Mention] = []
+    seen: set[tuple[str, str, int, int]] = set()
+    for group, (kind, extension, field) in MENTION_GROUPS.items():
+        for span in doc.spans.get(group, []):
+            located = _trimmed(span, title_length)
+            if located is None:
+                continue
+            section, start, end = located
+            key = (kind, span.label_, span.start_char, span.end_char)
+            if key in seen:
+                continue
+            seen.add(key)
+            source = title if section == "title" else abstract
+            mentions.append(
+                Mention.model_validate(
+                    {
+                        "kind": kind,
+                        "label": span.label_,
+                        "section": section,
+                        "start_char": start,
+                        "end_char": end,
+                        "text": source[start:end],
+                        field: getattr(span._, extension),
+                    }
+                )
+            )
+    return mentions
+
+
+def _trimmed(span: Span, title_length: int) -> tuple[str, int, int] | None:
+    """Offsets without surrounding whitespace (token alignment may include a trailing newline)."""
+    text = span.text
+    start = span.start_char + (len(text) - len(text.lstrip()))
+    end = span.end_char - (len(text) - len(text.rstrip()))
+    return locate(start, end, title_length) if start < end else None
+
+
+def to_extraction(doc: Doc, article: ArticleInput, extractor_version: str) -> ArticleExtraction:
+    return ArticleExtraction(
+        pmid=article.pmid,
+        article_version=article.article_version,
+        extractor_version=extractor_version,
+        design=doc._.design or "other",
+        design_source=doc._.design_source or "default",
+        sample_size=doc._.sample_size,
+        mentions=doc_mentions(doc, article.title, article.abstract),
+    )

@@ -1,0 +1,84 @@
+"""Is an article relevant to a topic? A plain function over a processed Doc and a Topic (topics are
+data, not pipeline config): relevant when the text names the topic's intervention and one of its
+outcomes and no near-miss rule (relevance.yaml) explains the co-occurrence away.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+from spacy.tokens import Doc
+
+from extractors.models import TopicRelevance
+from extractors.text import abstract_offset
+from litwatch.topics import Topic
+
+NEAR_MISSES = Path(__file__).parent / "relevance.yaml"
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    name: str
+    pattern: str
+    reason: str
+    unless: str | None = None
+    anywhere: bool = False
+
+
+@cache
+def near_misses(path: Path = NEAR_MISSES) -> tuple[NearMiss, ...]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return tuple(NearMiss(**entry) for entry in data["near_misses"])
+
+
+def term_pattern(terms: list[str]) -> re.Pattern[str] | None:
+    """Whole-word alternation; terms of up to 3 characters ("Mg") match case-sensitively."""
+    parts = []
+    for term in sorted({t for t in terms if t.strip()}, key=len, reverse=True):
+        escaped = re.escape(term).replace(r"\ ", r"[\s-]+")
+        parts.append(escaped if len(term) <= 3 else f"(?i:{escaped})")
+    return re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])") if parts else None
+
+
+def outcome_terms(topic: Topic, doc: Doc) -> list[str]:
+    """Names and synonyms; an abbreviation counts only where the abstract defines it."""
+    terms = [t for o in topic.outcomes for t in (o.name, *o.synonyms)]
+    defined = {a.short for a in (doc._.abbreviations or [])}
+    terms += [a for o in topic.outcomes for a in o.abbreviations if a in defined]
+    return terms
+
+
+def assess_relevance(doc: Doc, topic: Topic) -> TopicRelevance:
+    title_length = doc._.title_length or 0
+    title = doc.text[:title_length]
+    abstract = doc.text[abstract_offset(title_length) :] if title_length else doc.text
+    text = f"{title}\n{abstract}"
+    intervention = term_pattern(topic.intervention.all_terms)
+    outcomes = term_pattern(outcome_terms(topic, doc))
+    subject = topic.intervention.terms[0] if topic.intervention.terms else topic.id
+    if intervention is None or not intervention.search(text):
+        return TopicRelevance(topic=topic.id, relevant=False, reason=f"{subject} is not mentioned")
+    outcome_hit = outcomes.search(text) if outcomes else None
+    if outcome_hit is None:
+        names = ", ".join(o.name for o in topic.outcomes) or "the topic's outcomes"
+        return TopicRelevance(topic=topic.id, relevant=False, reason=f"none of the outcomes is mentioned ({names})")
+    outcome_in_title = outcomes is not None and outcomes.search(title) is not None
+    terms = "|".join(re.escape(t) for t in topic.intervention.all_terms)
+    for rule in near_misses():
+        pattern = re.compile(rule.pattern.replace("{terms}", terms), re.IGNORECASE)
+        where = text if rule.anywhere else title
+        if not pattern.search(where) or (outcome_in_title and not rule.anywhere):
+            continue
+        if rule.unless and re.search(rule.unless, text, re.IGNORECASE):
+            continue
+        reason = rule.reason.format(intervention=subject, outcome=outcome_hit.group(0).lower())
+        return TopicRelevance(topic=topic.id, relevant=False, reason=f"near miss ({rule.name}): {reason}")
+    return TopicRelevance(
+        topic=topic.id,
+        relevant=True,
+        reason=f"studies {intervention.search(text).group(0)} and {outcome_hit.group(0).lower()}",  # type: ignore[union-attr]
+    )

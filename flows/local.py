@@ -1,0 +1,40 @@
+"""Run the nightly flow in this process with no Prefect server to set up (`litwatch run`, the demo).
+
+With PREFECT_API_URL unset, Prefect 3 starts a temporary local API server for the run and stops it
+afterwards; its database lives under PREFECT_HOME (default ~/.prefect). The defaults set here make
+that work offline on a slow or busy machine: a longer start-up allowance and no telemetry. Anything
+already set in the environment wins.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+from flows.results import NightlyResult
+
+PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_UI_ENABLED": "false",
+}
+
+
+def prepare_prefect_environment() -> None:
+    """Set the offline-friendly defaults; call before Prefect is imported."""
+    for name, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+
+
+def run_nightly(
+    topic_ids: list[str] | None = None,
+    *,
+    until: date | None = None,
+    dry_run: bool = False,
+    lock_wait_seconds: float = 0.0,
+) -> NightlyResult:
+    """The `nightly` flow for the given topics (default: all); NightlyRunFailed if any topic failed."""
+    prepare_prefect_environment()
+    from flows.nightly import nightly
+
+    return nightly(topic_ids, until, dry_run, lock_wait_seconds)

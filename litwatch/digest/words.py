@@ -1,0 +1,37 @@
+"""Words a digest shows for codes: flag reasons as sentences, study designs, outcome findings."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from extractors.models import Design
+from litwatch.evidence.diff import REASON_ORDER, Flag, describe_flag
+from litwatch.evidence.tiers import DESIGN_LABELS
+
+DIRECTION_WORDS = {"increase": "increased", "decrease": "decreased", "no_change": "no change"}
+
+
+def flag_sentence(flag: Flag) -> str:
+    """The evidence diff's description of a flag, as a sentence: 'Verdict on X changed from A to B.'"""
+    words = describe_flag(flag)
+    return f"{words[:1].upper()}{words[1:]}."
+
+
+def flag_rank(flags: tuple[Flag, ...] | list[Flag]) -> int:
+    """Where a flagged study goes in a digest: its most consequential reason first (retractions)."""
+    return min(REASON_ORDER.index(flag.reason) for flag in flags)
+
+
+def design_words(design: str | None) -> str | None:
+    if design is None:
+        return None
+    return DESIGN_LABELS.get(cast(Design, design), design.replace("_", " "))
+
+
+def outcome_line(name: str, direction: str | None, significant: bool | None, effect: str | None) -> str:
+    """'sleep onset latency: decreased, significant (benefit)'."""
+    parts = [DIRECTION_WORDS.get(direction or "", "direction unclear")]
+    if significant is not None:
+        parts.append("significant" if significant else "not significant")
+    verdict = f" ({effect})" if effect and effect != "unclear" else ""
+    return f"{name}: {', '.join(parts)}{verdict}"

@@ -1,0 +1,181 @@
+"""Run the extraction pipeline over every stored article version the current extractor has not seen
+(or whose topics it has not assessed) and store the results; `litwatch extract` and the nightly flow
+call `extract_articles`.
+
+Bad input never stops the run: articles with no text, or text longer than MAX_CHARS, get an
+extraction row with `skipped_reason`; a batch whose processing raises is retried one article at a
+time and an article that still fails is recorded as skipped with the error's name.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+from pydantic import BaseModel
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.mentions import to_extraction
+from extractors.models import ArticleExtraction, TopicRelevance
+from extractors.pipeline import extractor_version, load_pipeline
+from extractors.relevance import assess_relevance
+from extractors.text import ArticleInput, make_article_doc
+from litwatch.config import Settings
+from litwatch.errors import TopicError
+from litwatch.topics import Topic, load_topics
+from warehouse.connection import connect, transaction
+from warehouse.mentions import PendingArticle, pending_pmids, read_pending, store_extractions
+from warehouse.runs import RunCounts, finish_run, start_run
+
+MAX_CHARS = 100_000
+BATCH_SIZE = 256
+
+
+class ExtractSummary(BaseModel):
+    """What one extraction run did."""
+
+    run_id: str
+    extractor_version: str
+    articles: int = 0
+    extracted: int = 0
+    skipped: int = 0
+    failed: int = 0
+    mentions: int = 0
+    relevant: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        return (
+            f"Extracted {self.extracted} article(s) with {self.extractor_version} in {self.seconds:.1f}s: "
+            f"{self.mentions} mentions, {self.relevant} relevant topic assignment(s), "
+            f"{self.skipped} skipped, {self.failed} failed (run {self.run_id})."
+        )
+
+
+def skip_reason(article: ArticleInput) -> str | None:
+    """Why an article is not run through the pipeline, or None."""
+    if not article.title.strip() and not article.abstract.strip():
+        return "no title or abstract"
+    if len(article.title) + len(article.abstract) > MAX_CHARS:
+        return f"text longer than {MAX_CHARS} characters"
+    return None
+
+
+@dataclass
+class _Job:
+    pending: PendingArticle
+    topics: list[Topic]
+
+
+def extract_articles(
+    settings: Settings,
+    topic_ids: list[str] | None = None,
+    n_process: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+    nlp: Language | None = None,
+) -> ExtractSummary:
+    """Extract every pending article version (optionally only those of `topic_ids`) and store it.
+
+    `progress(done, total)` is called after each stored batch."""
+    topics = {t.id: t for t in load_topics(settings.topics_dir)}
+    for topic_id in topic_ids or []:
+        if topic_id not in topics:
+            known = ", ".join(sorted(topics)) or "none"
+            raise TopicError(f"Unknown topic '{topic_id}' (known topics: {known}).")
+    nlp = nlp or load_pipeline()
+    version = extractor_version()
+    started = time.perf_counter()
+    with connect(settings.db_path) as con:
+        run_id = start_run(con, "extract", topic=",".join(topic_ids) if topic_ids else None)
+        summary = ExtractSummary(run_id=run_id, extractor_version=version)
+        pmids = pending_pmids(con, version, sorted(topics), topic_ids)
+        try:
+            jobs = (_Job(p, [topics[t] for t in p.topics if t in topics]) for p in read_pending(con, pmids))
+            for batch in _batched(jobs, BATCH_SIZE * max(1, n_process)):
+                extractions = _extract_batch(nlp, version, batch, n_process)
+                with transaction(con):
+                    summary.mentions += store_extractions(con, extractions)
+                _count(summary, extractions)
+                if progress is not None:
+                    progress(summary.articles, len(pmids))
+        except BaseException as exc:
+            finish_run(con, run_id, _run_counts(summary), error=f"{type(exc).__name__}: {exc}")
+            raise
+        summary.seconds = time.perf_counter() - started
+        finish_run(con, run_id, _run_counts(summary))
+    return summary
+
+
+def _batched(items: Iterable[_Job], size: int) -> Iterator[list[_Job]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _extract_batch(nlp: Language, version: str, batch: list[_Job], n_process: int) -> list[ArticleExtraction]:
+    runnable = [job for job in batch if skip_reason(job.pending.article) is None]
+    results = {
+        job.pending.article.pmid: _skipped(job, version) for job in batch if skip_reason(job.pending.article)
+    }
+    try:
+        docs = nlp.pipe(
+            (make_article_doc(nlp, job.pending.article) for job in runnable),
+            n_process=n_process,
+            batch_size=BATCH_SIZE // 4,
+        )
+        for job, doc in zip(runnable, docs, strict=True):
+            results[job.pending.article.pmid] = _result(doc, job, version)
+    except Exception:
+        # One bad article must not sink the batch: redo it one article at a time in this process.
+        for job in runnable:
+            results[job.pending.article.pmid] = _extract_one(nlp, job, version)
+    return [results[job.pending.article.pmid] for job in batch]
+
+
+def _extract_one(nlp: Language, job: _Job, version: str) -> ArticleExtraction:
+    try:
+        return _result(nlp(make_article_doc(nlp, job.pending.article)), job, version)
+    except Exception as exc:
+        return _skipped(job, version, f"extraction failed: {type(exc).__name__}")
+
+
+def _result(doc: Doc, job: _Job, version: str) -> ArticleExtraction:
+    extraction = to_extraction(doc, job.pending.article, version)
+    extraction.relevance = [assess_relevance(doc, topic) for topic in job.topics]
+    return extraction
+
+
+def _skipped(job: _Job, version: str, reason: str | None = None) -> ArticleExtraction:
+    reason = reason or skip_reason(job.pending.article) or "skipped"
+    return ArticleExtraction(
+        pmid=job.pending.article.pmid,
+        article_version=job.pending.article.article_version,
+        extractor_version=version,
+        skipped_reason=reason,
+        relevance=[TopicRelevance(topic=t.id, relevant=False, reason=f"not extracted: {reason}") for t in job.topics],
+    )
+
+
+def _count(summary: ExtractSummary, extractions: list[ArticleExtraction]) -> None:
+    for extraction in extractions:
+        summary.articles += 1
+        if extraction.skipped_reason is None:
+            summary.extracted += 1
+        elif extraction.skipped_reason.startswith("extraction failed"):
+            summary.failed += 1
+        else:
+            summary.skipped += 1
+        summary.relevant += sum(r.relevant for r in extraction.relevance)
+
+
+def _run_counts(summary: ExtractSummary) -> RunCounts:
+    return RunCounts(
+        records_new=summary.extracted,
+        records_unchanged=summary.skipped,
+        records_failed=summary.failed,
+        detail={"mentions": summary.mentions, "relevant": summary.relevant,
+                "extractor_version": summary.extractor_version},
+    )

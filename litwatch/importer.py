@@ -1,0 +1,89 @@
+"""`litwatch import`: load PubMed files for a topic, file by file, each whole or not at all.
+
+The import stops at the first file that cannot be read: that file leaves nothing behind, files
+before it stay loaded (each is its own transaction), files after it are not touched, and the run is
+recorded as failed with the error sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.progress import Progress, TaskID
+
+from litwatch.config import Settings
+from litwatch.errors import InputError, LitwatchError
+from litwatch.topics import get_topic
+from warehouse.articles import LoadResult
+from warehouse.connection import connect
+from warehouse.imports import load_file
+from warehouse.runs import finish_run, start_run
+
+
+@dataclass
+class ImportSummary:
+    """Totals over the files of one import run."""
+
+    run_id: str
+    files: int = 0
+    files_failed: int = 0
+    totals: LoadResult = field(default_factory=LoadResult)
+
+    def line(self) -> str:
+        t = self.totals
+        return (
+            f"{self.files} files: new {t.new}, revised {t.revised}, unchanged {t.unchanged}, "
+            f"deleted {t.deleted}, failed {self.files_failed}"
+        )
+
+
+def import_files(settings: Settings, topic_id: str, files: Sequence[Path], progress: bool) -> ImportSummary:
+    """Import `files` into the warehouse for `topic_id`; raises a LitwatchError on the first bad file."""
+    topic = get_topic(settings.topics_dir, topic_id)
+    _check_files(files)
+    with connect(settings.db_path) as con, _progress(progress) as bar:
+        summary = ImportSummary(run_id=start_run(con, "import", topic.id))
+        try:
+            for path in files:
+                task = bar.add_task(path.name, total=None) if bar else None
+                result = load_file(
+                    con, path, topic=topic.id, run_id=summary.run_id, on_batch=_advance(bar, task)
+                )
+                summary.files += 1
+                summary.totals.add(result)
+        except LitwatchError as exc:
+            summary.files_failed += 1
+            counts = summary.totals.run_counts(files=summary.files, files_failed=1)
+            finish_run(con, summary.run_id, counts, error=str(exc))
+            before = f" and the {summary.files} file(s) before it stay loaded" if summary.files else ""
+            raise type(exc)(f"{str(exc).rstrip('.')}; nothing from this file was stored{before}.") from exc
+        finish_run(con, summary.run_id, summary.totals.run_counts(files=summary.files, files_failed=0))
+    return summary
+
+
+def _check_files(files: Sequence[Path]) -> None:
+    """Refuse before the warehouse is opened, so a typo never starts a run."""
+    if not files:
+        raise InputError("Give at least one file to import.")
+    for path in files:
+        if not path.is_file():
+            raise InputError(f"File {path} does not exist or is not a file.")
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Progress | None]:
+    """A per-file counter of records parsed, on a terminal only."""
+    if not enabled:
+        yield None
+        return
+    with Progress(*Progress.get_default_columns()[:1], "{task.completed:,} records parsed") as bar:
+        yield bar
+
+
+def _advance(bar: Progress | None, task: TaskID | None) -> Callable[[int], None] | None:
+    if bar is None or task is None:
+        return None
+    return lambda n: bar.advance(task, n)

@@ -1,0 +1,50 @@
+"""One entry point for PubMed files: PubMed XML (plain or gzip) or MEDLINE text, told apart by content."""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from litwatch.errors import InputError
+from litwatch.pubmed.medline import iter_medline_text, looks_like_medline
+from litwatch.pubmed.records import ParsedItem
+from litwatch.pubmed.xml_parser import GZIP_MAGIC, iter_pubmed_xml
+
+_HEAD_BYTES = 4096
+
+
+def read_records(path: Path) -> Iterator[ParsedItem]:
+    """Yield every record of a PubMed XML or MEDLINE text file, whatever its name says.
+
+    Raises InputError (one sentence naming the file) for a missing, unreadable or unknown file, and
+    for malformed content part-way; callers that must load a file whole collect before writing.
+    """
+    head = _head(path)
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        yield from iter_pubmed_xml(path)
+    elif looks_like_medline(head):
+        yield from iter_medline_text(path)
+    else:
+        raise InputError(f"File {path} is not PubMed XML or MEDLINE text.")
+
+
+def _head(path: Path) -> bytes:
+    """The first bytes of the file's content, decompressed when it is gzip."""
+    if not path.exists():
+        raise InputError(f"File {path} does not exist.")
+    if path.is_dir():
+        raise InputError(f"File {path} is a directory, not a PubMed file.")
+    try:
+        with path.open("rb") as raw:
+            head = raw.read(_HEAD_BYTES)
+            if not head.startswith(GZIP_MAGIC):
+                return head
+            raw.seek(0)
+            with gzip.GzipFile(fileobj=raw) as unzipped:
+                return unzipped.read(_HEAD_BYTES)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise InputError(f"File {path} is a damaged gzip file ({exc}).") from exc
+    except OSError as exc:
+        raise InputError(f"File {path} cannot be read: {exc.strerror or exc}.") from exc

@@ -1,0 +1,244 @@
+"""Evidence queries: studies with their findings from the extraction views, summary snapshots, flags.
+
+Reads the views `studies`, `populations`, `doses`, `outcomes`, plus `articles` and the current
+`article_versions.record` (CommentsCorrections notices); writes `summaries` and `flags`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import datetime
+
+import duckdb
+from pydantic import TypeAdapter
+
+from litwatch.errors import WarehouseError
+from litwatch.evidence.diff import Flag, FlagDetail
+from litwatch.evidence.models import (
+    Dose,
+    Finding,
+    Notice,
+    NoticeKind,
+    OutcomeSummary,
+    Population,
+    StudyEvidence,
+    TopicSummary,
+)
+from litwatch.pubmed.records import CommentCorrection
+
+NOTICE_KINDS: dict[str, NoticeKind] = {
+    "RetractionIn": "retraction",
+    "ExpressionOfConcernIn": "expression_of_concern",
+    "ErratumIn": "erratum",
+}
+_COMMENTS = TypeAdapter(list[CommentCorrection])
+
+STUDIES_SQL = """
+SELECT s.pmid, a.version, a.title, a.pub_year, a.journal, s.design, s.sample_size,
+       coalesce(s.retracted, false) OR a.retracted, a.publication_types,
+       json_extract(v.record, '$.comments_corrections')
+FROM studies s
+JOIN articles a ON a.pmid = s.pmid
+LEFT JOIN article_versions v ON v.pmid = a.pmid AND v.version = a.version
+WHERE s.topic = ? AND s.relevant AND NOT a.deleted
+ORDER BY s.pmid
+"""
+
+FINDINGS_SQL = """
+SELECT pmid, concept, effect, direction, significant, effect_size, effect_kind, ci_low, ci_high,
+       p_value, sentence
+FROM outcomes
+WHERE topic = ? AND concept IS NOT NULL
+ORDER BY pmid, section = 'abstract', start_char
+"""
+
+# Populations and doses of each article's current extraction (the 0003 views pick it).
+POPULATIONS_SQL = """
+SELECT p.pmid, p.age_group, p.sex, p.condition, p.setting
+FROM populations p
+WHERE p.pmid IN (SELECT pmid FROM studies WHERE topic = ? AND relevant)
+  AND p.label IN ('age', 'sex', 'condition', 'setting')
+ORDER BY p.pmid, p.section = 'abstract', p.start_char
+"""
+
+DOSES_SQL = """
+SELECT d.pmid, d.text, d.mg_per_day_low, d.mg_per_day_high, coalesce(d.form, d.compound)
+FROM doses d
+WHERE d.pmid IN (SELECT pmid FROM studies WHERE topic = ? AND relevant)
+  AND (d.mg_per_day_low IS NOT NULL OR d.mg_per_day_high IS NOT NULL)
+ORDER BY d.pmid, d.section = 'abstract', d.start_char
+"""
+
+
+def _notices(comments_json: str | None) -> list[Notice]:
+    comments = _COMMENTS.validate_json(comments_json) if comments_json else []
+    return [
+        Notice(kind=NOTICE_KINDS[c.ref_type], notice_pmid=c.pmid)
+        for c in comments
+        if c.ref_type in NOTICE_KINDS
+    ]
+
+
+def _population(rows: list[tuple[str | None, ...]]) -> list[Population]:
+    """One population per study: the first age group, sex, condition and setting the abstract names."""
+    fields = ("age_group", "sex", "condition", "setting")
+    merged = Population.model_validate(
+        {name: next((row[i] for row in rows if row[i]), None) for i, name in enumerate(fields)}
+    )
+    return [merged] if merged.describe() or merged.setting else []
+
+
+def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> list[tuple]:
+    try:
+        return con.execute(sql, params).fetchall()
+    except duckdb.CatalogException as exc:
+        raise WarehouseError(
+            f"The warehouse has no extraction results to summarise ({str(exc).splitlines()[0]}); "
+            "run `litwatch extract` first."
+        ) from exc
+
+
+def load_study_evidence(con: duckdb.DuckDBPyConnection, topic: str) -> list[StudyEvidence]:
+    """Every relevant study of the topic with its findings, doses, populations and notices."""
+    findings: dict[int, list[Finding]] = defaultdict(list)
+    for pmid, concept, *rest in _query(con, FINDINGS_SQL, [topic]):
+        effect, direction, significant, size, kind, ci_low, ci_high, p_value, sentence = rest
+        findings[pmid].append(
+            Finding(
+                concept=concept,
+                effect=effect or "unclear",
+                direction=direction or "unclear",
+                significant=significant,
+                effect_size=size,
+                effect_kind=kind,
+                ci_low=ci_low,
+                ci_high=ci_high,
+                p_value=p_value,
+                sentence=sentence,
+            )
+        )
+    populations: dict[int, list[tuple[str | None, ...]]] = defaultdict(list)
+    for pmid, *fields in _query(con, POPULATIONS_SQL, [topic]):
+        populations[pmid].append(tuple(fields))
+    doses: dict[int, list[Dose]] = defaultdict(list)
+    for pmid, text, low, high, form in _query(con, DOSES_SQL, [topic]):
+        dose = Dose(text=text, mg_per_day_low=low, mg_per_day_high=high, form=form)
+        if dose not in doses[pmid]:
+            doses[pmid].append(dose)
+    studies = []
+    for row in _query(con, STUDIES_SQL, [topic]):
+        pmid, version, title, year, journal, design, sample_size, retracted, types, comments = row
+        notices = _notices(comments)
+        studies.append(
+            StudyEvidence(
+                pmid=pmid,
+                article_version=version,
+                title=title,
+                year=year,
+                journal=journal,
+                design=design or "other",
+                sample_size=sample_size,
+                populations=_population(populations[pmid]),
+                doses=doses[pmid],
+                findings=findings[pmid],
+                retracted=bool(retracted)
+                or "Retracted Publication" in (types or [])
+                or any(n.kind == "retraction" for n in notices),
+                notices=notices,
+            )
+        )
+    return studies
+
+
+def count_topic_articles(con: duckdb.DuckDBPyConnection, topic: str) -> int:
+    """Articles the topic's searches brought in (relevant or not)."""
+    row = con.execute("SELECT count(*) FROM topic_articles WHERE topic = ?", [topic]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def store_summary(con: duckdb.DuckDBPyConnection, summary: TopicSummary, run_id: str) -> None:
+    """Replace the topic's snapshot for this run (a re-run of the same run overwrites, never doubles)."""
+    con.execute("DELETE FROM summaries WHERE topic = ? AND run_id = ?", [summary.topic, run_id])
+    rows = [
+        [
+            summary.topic,
+            run_id,
+            summary.created_at,
+            o.name,
+            o.kind,
+            o.verdict.label,
+            o.verdict.rule_id,
+            o.verdict.strength,
+            o.verdict.deciding_tier,
+            len(o.studies),
+            o.participants,
+            o.counts.benefit,
+            o.counts.null,
+            o.counts.harm,
+            o.counts.unclear,
+            len(o.excluded),
+            o.strongest_pmid,
+            o.model_dump_json(),
+        ]
+        for o in summary.outcomes
+    ]
+    if rows:
+        con.executemany(f"INSERT INTO summaries VALUES ({', '.join('?' * 18)})", rows)
+
+
+def last_summary(con: duckdb.DuckDBPyConnection, topic: str, *, before_run: str) -> TopicSummary | None:
+    """The topic's latest stored snapshot from a run other than `before_run`, or None."""
+    latest = con.execute(
+        "SELECT run_id, created_at FROM summaries WHERE topic = ? AND run_id <> ? "
+        "ORDER BY created_at DESC, run_id DESC LIMIT 1",
+        [topic, before_run],
+    ).fetchone()
+    if latest is None:
+        return None
+    run_id, created_at = latest
+    snapshots = con.execute(
+        "SELECT snapshot FROM summaries WHERE topic = ? AND run_id = ? ORDER BY outcome", [topic, run_id]
+    ).fetchall()
+    return TopicSummary(
+        topic=topic,
+        created_at=created_at,
+        outcomes=[OutcomeSummary.model_validate_json(s) for (s,) in snapshots],
+    )
+
+
+def store_flags(
+    con: duckdb.DuckDBPyConnection, topic: str, run_id: str, flags: list[Flag], at: datetime
+) -> None:
+    """Replace the flags of this topic and run."""
+    con.execute("DELETE FROM flags WHERE topic = ? AND run_id = ?", [topic, run_id])
+    if flags:
+        con.executemany(
+            "INSERT INTO flags VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [[topic, f.pmid, run_id, f.reason, f.outcome, f.detail.to_json(), at] for f in flags],
+        )
+
+
+def latest_summary_run(con: duckdb.DuckDBPyConnection, topic: str) -> str | None:
+    row = con.execute(
+        "SELECT run_id FROM summaries WHERE topic = ? ORDER BY created_at DESC, run_id DESC LIMIT 1", [topic]
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def load_flags(con: duckdb.DuckDBPyConnection, topic: str, run_id: str) -> list[Flag]:
+    rows = con.execute(
+        "SELECT pmid, reason, outcome, detail FROM flags WHERE topic = ? AND run_id = ?", [topic, run_id]
+    ).fetchall()
+    flags = [
+        Flag(
+            topic=topic,
+            pmid=pmid,
+            run_id=run_id,
+            reason=reason,
+            outcome=outcome,
+            detail=FlagDetail.model_validate(json.loads(detail)),
+        )
+        for pmid, reason, outcome, detail in rows
+    ]
+    return sorted(flags, key=Flag.sort_key)

@@ -1,0 +1,59 @@
+"""Import one PubMed file (XML, .xml.gz or MEDLINE text) whole or not at all, and record it in `imports`."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from litwatch.errors import WarehouseError
+from litwatch.pubmed.reader import read_records
+from warehouse.articles import DEFAULT_BATCH_SIZE, LoadResult, load_records
+from warehouse.connection import transaction
+from warehouse.runs import utc_now
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    topic: str | None,
+    run_id: str,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    on_batch: Callable[[int], None] | None = None,
+) -> LoadResult:
+    """Parse and load every record of `path` in ONE transaction, then add its `imports` row.
+
+    A parse error (InputError naming the file and record/line) rolls back everything from this file;
+    data loaded before it is untouched.
+    """
+    sha256 = file_sha256(path)
+    try:
+        with transaction(con):
+            result = load_records(
+                con,
+                read_records(path),
+                source=str(path),
+                run_id=run_id,
+                topic=topic,
+                batch_size=batch_size,
+                on_batch=on_batch,
+            )
+            con.execute(
+                "INSERT INTO imports (run_id, file, sha256, records, deletions, loaded_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [run_id, str(path), sha256, result.records, result.deletions, utc_now()],
+            )
+    except duckdb.Error as exc:
+        raise WarehouseError(f"Loading {path} into the warehouse failed and was rolled back: {exc}.") from exc
+    return result
