@@ -14,7 +14,7 @@ import yaml
 from spacy.tokens import Doc
 
 from extractors.models import TopicRelevance
-from extractors.text import abstract_offset
+from extractors.text import abstract_offset, doc_text
 from litwatch.topics import Topic
 
 NEAR_MISSES = Path(__file__).parent / "relevance.yaml"
@@ -54,8 +54,9 @@ def outcome_terms(topic: Topic, doc: Doc) -> list[str]:
 
 def assess_relevance(doc: Doc, topic: Topic) -> TopicRelevance:
     title_length = doc._.title_length or 0
-    title = doc.text[:title_length]
-    abstract = doc.text[abstract_offset(title_length) :] if title_length else doc.text
+    full = doc_text(doc)
+    title = full[:title_length]
+    abstract = full[abstract_offset(title_length) :] if title_length else full
     text = f"{title}\n{abstract}"
     intervention = term_pattern(topic.intervention.all_terms)
     outcomes = term_pattern(outcome_terms(topic, doc))

@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from extractors.models import Section
 
 SEPARATOR = "\n\n"
+TEXT_KEY = "litwatch_text"
 
 
 class ArticleInput(BaseModel):
@@ -49,12 +50,23 @@ def locate(start: int, end: int, title_length: int) -> tuple[Section, int, int] 
 
 def make_article_doc(nlp: Language, article: ArticleInput) -> Doc:
     """Tokenise an article and attach the record metadata components may use (design, sections)."""
-    doc = nlp.make_doc(article_text(article.title, article.abstract))
+    text = article_text(article.title, article.abstract)
+    doc = nlp.make_doc(text)
+    doc.user_data[TEXT_KEY] = text
     doc._.title_length = len(article.title)
     doc._.publication_types = list(article.publication_types)
     doc._.mesh_terms = list(article.mesh_terms)
     doc._.indexing_method = article.indexing_method
     return doc
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, computed once per Doc: spaCy rebuilds it token by token on every access."""
+    cached = doc.user_data.get(TEXT_KEY)
+    if not isinstance(cached, str):
+        cached = doc.text
+        doc.user_data[TEXT_KEY] = cached
+    return cached
 
 
 def sentence_ranges(doc: Doc) -> list[tuple[int, int]]:
@@ -66,5 +78,5 @@ def sentence_ranges(doc: Doc) -> list[tuple[int, int]]:
     starts = [int(i) for i in numpy.flatnonzero(flags == 1)] or [0]
     if starts[0] != 0:
         starts.insert(0, 0)
-    chars = [doc[i].idx for i in starts] + [len(doc.text)]
+    chars = [doc[i].idx for i in starts] + [len(doc_text(doc))]
     return list(zip(chars[:-1], chars[1:], strict=True))

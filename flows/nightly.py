@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
+import httpx
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
@@ -38,7 +39,7 @@ from flows.results import NightlyResult, ReportFiles, TopicFailure, TopicNight
 from litwatch.config import Settings
 from litwatch.digest.models import DigestResult
 from litwatch.digest.send import send_digest
-from litwatch.errors import HarvestError, LitwatchError, WarehouseError
+from litwatch.errors import DigestError, HarvestError, LitwatchError, WarehouseLockedError
 from litwatch.evidence.commands import produce_report
 from litwatch.evidence.diff import describe_flag
 from litwatch.evidence.service import SummaryResult, summarise_topic
@@ -52,6 +53,7 @@ from warehouse.runs import RunCounts, finish_run, start_run
 
 EUTILS_TAG = "eutils"
 EUTILS_CONCURRENCY = 1
+TRANSIENT_ERRORS = (HarvestError, WarehouseLockedError, httpx.TransportError)
 
 
 class NightlyRunFailed(LitwatchError):
@@ -63,16 +65,8 @@ class NightlyRunFailed(LitwatchError):
 
 
 def _transient(task: Any, task_run: Any, state: State[Any]) -> bool:
-    """Retry what can pass by itself (network, a locked warehouse), never a user mistake."""
-    try:
-        state.result()
-    except (HarvestError, WarehouseError):
-        return True
-    except LitwatchError:
-        return False
-    except Exception:
-        return True
-    return False
+    """Retry what can pass by itself (network trouble, a warehouse locked by another process) only."""
+    return isinstance(state.result(raise_on_failure=False), TRANSIENT_ERRORS)
 
 
 def _topic_file_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
@@ -161,7 +155,9 @@ def report(settings: Settings, topic: Topic, run_id: str) -> ReportFiles:
     produce_report(settings, topic.id, "json", files.json_path)
     create_markdown_artifact(key=f"{topic.id}-report", markdown=markdown,
                              description=f"Evidence report of {topic.id} after run {run_id}.")
-    get_run_logger().info(f"Report of {topic.id} written to {files.md_path} and {files.html_path} ({len(markdown)} chars).")
+    get_run_logger().info(
+        f"Report of {topic.id} written to {files.md_path} and {files.html_path} ({len(markdown)} chars)."
+    )
     return files
 
 
@@ -177,7 +173,7 @@ def digest(settings: Settings, topic: Topic, run_id: str, dry_run: bool) -> Dige
         f"paper(s); {len(result.retried)} earlier digest(s) retried."
     )
     if result.status == "failed":
-        raise WarehouseError(f"The digest of {topic.id} for run {run_id} was not delivered ({result.error}).")
+        raise DigestError(f"The digest of {topic.id} for run {run_id} was not delivered ({result.error}).")
     return result
 
 
@@ -196,7 +192,8 @@ def _topic_night(settings: Settings, topic: Topic, run_id: str, harvested: Harve
     return TopicNight(
         topic=topic.id, run_id=run_id, searched=harvested.searched, new=harvested.new,
         revised=harvested.revised, extracted=extracted.extracted, new_relevant=new_relevant,
-        relevant=relevant, flags=len(summary.flags), flag_reasons=dict(Counter(f.reason for f in summary.flags)),
+        relevant=relevant, flags=len(summary.flags),
+        flag_reasons=dict(Counter(f.reason for f in summary.flags)),
         verdicts={o.name: o.verdict.label for o in summary.summary.outcomes}, reports=files,
         digest_status=sent.status, digest_path=sent.eml_path,
     )

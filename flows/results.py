@@ -1,4 +1,4 @@
-"""What a nightly run reports: per topic, the figures of each stage; for the whole night, who failed and why."""
+"""What a nightly run reports: per topic the figures of each stage; for the night, who failed and why."""
 
 from __future__ import annotations
 

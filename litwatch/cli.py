@@ -205,7 +205,7 @@ def extract_command(
 @app.command("digest")
 def digest_command(
     topic: Annotated[str, typer.Option("--topic", help="Topic id (a YAML file in LITWATCH_TOPICS).")],
-    run: Annotated[str | None, typer.Option("--run", help="Run id (default: the topic's latest run).")] = None,
+    run: Annotated[str | None, typer.Option("--run", help="Run id (default: the latest run).")] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Write an .eml file to LITWATCH_OUTBOX instead of mailing.")
     ] = False,
@@ -309,6 +309,69 @@ def eutils_server_command(
         corpus, faults=faults, max_hits=max_hits, host=host, port=port, upstream=upstream if record else None,
         on_ready=lambda url: err_console.print(f"E-utilities at {url} (Ctrl-C stops)", highlight=False),
     )
+
+
+@app.command("run")
+def run_command(
+    topics: Annotated[
+        list[str] | None, typer.Option("--topic", help="Topic id to run (repeatable; default: every topic).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Write digests to LITWATCH_OUTBOX, send nothing.")
+    ] = False,
+    wait: Annotated[
+        float, typer.Option("--wait", help="Seconds to wait for a run of the same topic to end (default 0).")
+    ] = 0.0,
+) -> None:
+    """Run the nightly flow now, in this process: harvest, extract, summarise and diff, report, digest.
+
+    The same Prefect flow as the `nightly` deployment in prefect.yaml, with no server to set up: with
+    PREFECT_API_URL unset Prefect starts a temporary local API for the run. Each topic runs under its
+    own lock (a second run of the same topic refuses, or waits --wait seconds); a failing topic does
+    not stop the others, and the command exits 1 naming each topic that failed. Reports go to
+    LITWATCH_REPORTS (default ./reports), digests over SMTP (LITWATCH_SMTP_URL) or, with --dry-run,
+    to LITWATCH_OUTBOX.
+
+    Example: litwatch run --topic magnesium-sleep --dry-run
+    """
+    from flows.local import run_nightly
+    from flows.nightly import NightlyRunFailed
+
+    try:
+        result = run_nightly(topics or None, dry_run=dry_run, lock_wait_seconds=wait)
+    except NightlyRunFailed as failed:
+        for night in failed.result.nights:
+            console.print(night.line(), highlight=False)
+        raise
+    for night in result.nights:
+        console.print(night.line(), highlight=False)
+    console.print(result.message(), highlight=False)
+
+
+@app.command("demo")
+def demo_command(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the warehouse, reports and digests.")] = Path(
+        "demo-output"
+    ),
+    nights: Annotated[int, typer.Option("--nights", help="Nights of PubMed to replay (at least 2).")] = 4,
+) -> None:
+    """Replay several nights of PubMed offline and run the nightly flow for each demo topic every night.
+
+    A bundled corpus of real PubMed abstracts (litwatch/demo/SOURCE.md) is served by the local
+    E-utilities server, night by night: records appear in PMID order (their entry dates are
+    simulated), a revision and a retraction notice are scripted on the later nights. The topics
+    melatonin-sleep, exercise-sleep and magnesium-sleep run every night with digests written as .eml
+    files. Everything goes to a fresh folder (default ./demo-output); no network is used.
+
+    Example: litwatch demo --out demo-output --nights 4
+    """
+    from litwatch.demo.runner import run_demo
+    from litwatch.demo.summary import final_summary, night_table
+
+    result = run_demo(out, nights, on_night=lambda done: console.print(night_table(done)))
+    console.print(final_summary(result))
+    if result.failures:
+        raise LitwatchError(f"{len(result.failures)} topic run(s) failed in the demo (see the tables above).")
 
 
 def main() -> None:

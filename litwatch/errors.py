@@ -17,6 +17,10 @@ class WarehouseError(LitwatchError):
     """The warehouse cannot be opened or written (locked, read-only, wrong schema)."""
 
 
+class WarehouseLockedError(WarehouseError):
+    """Another process holds the warehouse's write lock; waiting and trying again can succeed."""
+
+
 class HarvestError(LitwatchError):
     """A harvest that could not fetch everything; the watermark was not advanced."""
 

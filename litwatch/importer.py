@@ -12,7 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rich.progress import Progress, TaskID
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn
 
 from litwatch.config import Settings
 from litwatch.errors import InputError, LitwatchError
@@ -60,6 +61,10 @@ def import_files(settings: Settings, topic_id: str, files: Sequence[Path], progr
             finish_run(con, summary.run_id, counts, error=str(exc))
             before = f" and the {summary.files} file(s) before it stay loaded" if summary.files else ""
             raise type(exc)(f"{str(exc).rstrip('.')}; nothing from this file was stored{before}.") from exc
+        except BaseException as exc:  # Ctrl-C or a bug: the file is rolled back; do not leave a 'running' run
+            counts = summary.totals.run_counts(files=summary.files, files_failed=1)
+            finish_run(con, summary.run_id, counts, error=f"Interrupted: {type(exc).__name__} {exc}".strip())
+            raise
         finish_run(con, summary.run_id, summary.totals.run_counts(files=summary.files, files_failed=0))
     return summary
 
@@ -79,7 +84,12 @@ def _progress(enabled: bool) -> Iterator[Progress | None]:
     if not enabled:
         yield None
         return
-    with Progress(*Progress.get_default_columns()[:1], "{task.completed:,} records parsed") as bar:
+    columns = (
+        TextColumn("{task.description}"),
+        SpinnerColumn(),
+        TextColumn("{task.completed:,} records parsed"),
+    )
+    with Progress(*columns, console=Console(stderr=True)) as bar:
         yield bar
 
 

@@ -1,6 +1,6 @@
 """Build the demo corpus: the demo topics' PubMed queries run over the PMID-bearing shared corpora.
 
-    uv run python scripts/build_demo_corpus.py [--shared-data ../shared/data] [--out litwatch/demo/corpus.jsonl.gz]
+    uv run python scripts/build_demo_corpus.py [--shared-data DIR] [--out litwatch/demo/corpus.jsonl.gz]
 
 Reads four shared corpora (EBM-NLP documents, PICO Corpus, EvidenceOutcomes, EvidenceMap), turns each
 abstract into a `PubmedRecord` (title and abstract split, section labels kept, MeSH where the corpus has
@@ -34,7 +34,7 @@ NEAR_MISS_CAP = 15  # intervention-only records kept per topic: enough to show t
 # Corpora in order of preference: a PMID found in several keeps the first (best-formatted) text.
 SOURCES = ("ebm_nlp", "evidence_outcomes", "pico_corpus_breast_cancer", "evidencemap_rct")
 
-# Words that make up structured-abstract headings in these corpora ("MAIN OUTCOME MEASURES", "METHODS/DESIGN").
+# Words that make up structured-abstract headings here ("MAIN OUTCOME MEASURES", "METHODS/DESIGN").
 HEADING_WORDS = frozenset(
     """BACKGROUND OBJECTIVE OBJECTIVES METHOD METHODS RESULT RESULTS CONCLUSION CONCLUSIONS DESIGN SETTING
     SETTINGS PATIENTS PARTICIPANTS PARTICIPANT MAIN OUTCOME OUTCOMES MEASURE MEASURES MEASUREMENTS STUDY AIM
@@ -42,7 +42,7 @@ HEADING_WORDS = frozenset(
     FINDINGS INTERPRETATION UNLABELLED UNASSIGNED SUBJECTS FUNDING IMPLICATIONS CONTEXT LIMITATIONS CLINICAL
     RESEARCH METHODOLOGY SUMMARY DATA HYPOTHESIS ANIMALS POPULATION RATIONALE EXPERIMENTAL PRINCIPAL
     SIGNIFICANCE IMPACT STATISTICAL ANALYSIS SAMPLE PRIMARY SECONDARY PRACTICE KEY ETHICS PROCEDURE PROCEDURES
-    PURPOSE PURPOSES GOALS IMPORTANCE LEVEL EVIDENCE NUMBER APPLICATIONS""".split()
+    PURPOSE PURPOSES GOALS IMPORTANCE LEVEL EVIDENCE NUMBER APPLICATIONS""".split()  # noqa: SIM905
 )
 NLM_CATEGORIES = {
     "BACKGROUND": "BACKGROUND", "INTRODUCTION": "BACKGROUND", "CONTEXT": "BACKGROUND",
@@ -67,7 +67,7 @@ class SharedDocument:
 
 
 def split_heading(line: str) -> tuple[str | None, str]:
-    """('MAIN OUTCOME MEASURES', text) for a line opening with a structured-abstract heading, else (None, line)."""
+    """('MAIN OUTCOME MEASURES', text) for a line opening with an abstract heading, else (None, line)."""
     tokens = line.split(" ")
     taken = 0
     for token in tokens:
@@ -156,7 +156,9 @@ def shared_documents(shared: Path) -> dict[int, SharedDocument]:
         "pico_corpus_breast_cancer": read_one_string(
             shared, "pico_corpus_breast_cancer/brat", "pico_corpus_breast_cancer", tokenised=False
         ),
-        "evidencemap_rct": read_one_string(shared, "evidencemap_rct/General", "evidencemap_rct", tokenised=True),
+        "evidencemap_rct": read_one_string(
+            shared, "evidencemap_rct/General", "evidencemap_rct", tokenised=True
+        ),
     }
     documents: dict[int, SharedDocument] = {}
     for source in SOURCES:
@@ -207,7 +209,8 @@ def with_entry_dates(records: list[PubmedRecord]) -> list[PubmedRecord]:
     """Simulated Entrez dates in PMID order, one day apart: PMIDs are issued in entry order."""
     ordered = sorted(records, key=lambda r: r.pmid)
     return [
-        r.model_copy(update={"entrez_date": FIRST_ENTRY_DATE + timedelta(days=i)}) for i, r in enumerate(ordered)
+        r.model_copy(update={"entrez_date": FIRST_ENTRY_DATE + timedelta(days=i)})
+        for i, r in enumerate(ordered)
     ]
 
 
@@ -220,14 +223,14 @@ def build(shared: Path, topics_dir: Path, out: Path) -> list[Selection]:
     write_jsonl(out, with_entry_dates([records[pmid] for pmid in kept]))
     size = out.stat().st_size
     if size > MAX_BYTES:
-        raise SystemExit(f"{out} is {size:,} bytes, over the {MAX_BYTES:,}-byte limit for the bundled corpus.")
+        raise SystemExit(f"{out} is {size:,} bytes, over the {MAX_BYTES:,}-byte limit of the bundled corpus.")
     by_source: dict[str, int] = {}
     for pmid in kept:
         by_source[documents[pmid].source] = by_source.get(documents[pmid].source, 0) + 1
     print(f"read {len(documents):,} shared abstracts; kept {len(kept)} records ({size:,} bytes) in {out}")
     print("by source: " + ", ".join(f"{source} {count}" for source, count in sorted(by_source.items())))
     for s in selections:
-        print(f"{s.topic}: {len(s.matched)} match the query, {len(s.intervention_only)} intervention-only near misses")
+        print(f"{s.topic}: {len(s.matched)} match the query, {len(s.intervention_only)} intervention-only")
     return selections
 
 

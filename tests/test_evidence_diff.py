@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from litwatch.evidence.diff import Flag, describe_flag, diff_summaries
+from litwatch.evidence.diff import Flag, describe_flag, diff_summaries, same_population
 from litwatch.evidence.models import Notice, Population, StudyEvidence, TopicSummary
 from litwatch.evidence.summary import build_topic_summary
 from tests.evidence_support import LATENCY, NIGHT_1, NIGHT_2, QUALITY, sleep_topic, study
@@ -88,6 +88,19 @@ def test_new_population() -> None:
     flags = diff(before, [*before, study(4, "rct", 60, population=children)])
     assert reasons(flags) == [(4, "new_population", LATENCY)]
     assert flags[0].detail.populations == ["children"]
+
+
+def test_spelling_variants_and_acronyms_are_not_new_populations() -> None:
+    before = [
+        study(1, "rct", 100, population=Population(condition="autism spectrum disorders")),
+        *SUPPORTED[1:],
+    ]
+    variants = [
+        study(4, "rct", 60, population=Population(condition="Autism spectrum disorder")),
+        study(5, "rct", 60, population=Population(condition="ASD")),
+    ]
+    assert diff(before, [*before, *variants]) == []
+    assert same_population("adults", "older adults") is False
 
 
 def test_new_dose_range() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from litwatch.errors import WarehouseError
+from litwatch.errors import WarehouseError, WarehouseLockedError
 
 MIGRATIONS_PACKAGE = "warehouse.migrations"
 
@@ -60,7 +60,7 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            raise WarehouseError(
+            raise WarehouseLockedError(
                 f"Warehouse {path} is in use by another process; try again when it finishes."
             ) from exc
         raise WarehouseError(f"Warehouse {path} cannot be opened: {exc}.") from exc

@@ -58,7 +58,6 @@ POPULATIONS_SQL = """
 SELECT p.pmid, p.age_group, p.sex, p.condition, p.setting
 FROM populations p
 WHERE p.pmid IN (SELECT pmid FROM studies WHERE topic = ? AND relevant)
-  AND p.label IN ('age', 'sex', 'condition', 'setting')
 ORDER BY p.pmid, p.section = 'abstract', p.start_char
 """
 

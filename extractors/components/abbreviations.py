@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 
 from extractors.extensions import register_extensions
 from extractors.models import Abbreviation
+from extractors.text import doc_text, sentence_ranges
 
 PARENTHESIS = re.compile(r"\(([^()]{1,80})\)")
 WORD = re.compile(r"\S+")
@@ -103,8 +104,8 @@ def _definition(short: str, short_start: int, text: str, long_start: int, long_e
 
 class AbbreviationDetector:
     def __call__(self, doc: Doc) -> Doc:
-        starts = [sent.start_char for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
-        doc._.abbreviations = find_abbreviations(doc.text, starts)
+        starts = [start for start, _ in sentence_ranges(doc)]
+        doc._.abbreviations = find_abbreviations(doc_text(doc), starts)
         return doc
 
 

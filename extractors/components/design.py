@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from extractors.extensions import register_extensions
 from extractors.models import Design
-from extractors.text import abstract_offset
+from extractors.text import abstract_offset, doc_text
 
 DATA = Path(__file__).parent / "data"
 FLAGS = re.IGNORECASE
@@ -67,8 +67,9 @@ class DesignClassifier:
 
     def __call__(self, doc: Doc) -> Doc:
         title_end = doc._.title_length or 0
-        title = doc.text[:title_end]
-        abstract = doc.text[abstract_offset(title_end) :] if title_end else doc.text
+        text = doc_text(doc)
+        title = text[:title_end]
+        abstract = text[abstract_offset(title_end) :] if title_end else text
         design, source = self.classify(
             title,
             abstract,
@@ -89,36 +90,35 @@ class DesignClassifier:
         indexing_method: str | None,
     ) -> tuple[Design, str]:
         """(design, source) where source is publication_type, mesh, text or default."""
-        by_type = self.from_publication_types(publication_types, title, abstract)
-        title_design = self.from_text(title, "")
+        title_design = self.from_text(title)
+        text_design = title_design or self.from_text(abstract)
+        by_type = self.from_publication_types(publication_types, text_design)
         if by_type is not None:
             automated = (indexing_method or "").lower() == "automated"
             if automated and title_design is not None and title_design != by_type:
                 return title_design, "text"
             return by_type, "publication_type"
         descriptors = [mesh_descriptor(t) for t in mesh_terms]
-        by_mesh = self.from_mesh(descriptors, title, abstract)
-        text_design = title_design or self.from_text(title, abstract)
-        if by_mesh is not None and text_design in (None, "cohort", "cross_sectional", "case_control", "other"):
+        by_mesh = self.from_mesh(descriptors)
+        if by_mesh is not None and text_design in (None, "cohort", "cross_sectional", "case_control"):
             return by_mesh, "mesh"
         if text_design is not None:
             return self._species(text_design, title, abstract, descriptors), "text"
         species = self._species("other", title, abstract, descriptors)
         return species, "text" if species != "other" else "default"
 
-    def from_publication_types(self, types: list[str], title: str, abstract: str) -> Design | None:
+    def from_publication_types(self, types: list[str], text_design: Design | None) -> Design | None:
         present = set(types)
         for name, design in self.rules.publication_types:
             if name in present:
                 return design
-        text_design = self.from_text(title, abstract)
         if present & self.rules.trial_types:
             return "rct" if text_design == "rct" else "non_randomised_trial"
         if present & self.rules.observational_types and text_design in ("cohort", "cross_sectional", "case_control"):
             return text_design
         return None
 
-    def from_mesh(self, descriptors: list[str], title: str, abstract: str) -> Design | None:
+    def from_mesh(self, descriptors: list[str]) -> Design | None:
         present = set(descriptors)
         if self.rules.animal_mesh in present and self.rules.human_mesh not in present:
             return "animal"
@@ -127,11 +127,10 @@ class DesignClassifier:
                 return design
         return None
 
-    def from_text(self, title: str, abstract: str) -> Design | None:
-        for text in (title, abstract):
-            for design, pattern in self.rules.text:
-                if text and pattern.search(text):
-                    return design
+    def from_text(self, text: str) -> Design | None:
+        for design, pattern in self.rules.text:
+            if text and pattern.search(text):
+                return design
         return None
 
     def _species(self, design: Design, title: str, abstract: str, descriptors: list[str]) -> Design:

@@ -19,10 +19,11 @@ from spacy.tokens import Doc, Span
 
 from extractors.extensions import register_extensions
 from extractors.models import DoseAttrs
+from extractors.text import doc_text, sentence_ranges
 
 DATA = Path(__file__).parent / "data"
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
-RANGE_JOIN = r"\s*(?:-|–|—|to|and|or)\s*"
+RANGE_JOIN = r"\s*(?:-|–|—|to|and)\s*"
 
 
 def parse_number(text: str, words: dict[str, float] | None = None) -> float:
@@ -58,15 +59,14 @@ class DoseLexicon:
         units: dict[str, list[Any]] = data["units"]
         unit_alternatives = "|".join(f"(?:{surface})" for surface, _ in units.values())
         amount = re.compile(
-            rf"(?<![\w.,/])(?P<low>{NUMBER})(?:{RANGE_JOIN}(?P<high>{NUMBER}))?\s*(?P<unit>{unit_alternatives})(?![\w])",
-            re.IGNORECASE,
+            rf"(?<![\w.,/⁄])(?P<low>{NUMBER})(?:{RANGE_JOIN}(?P<high>{NUMBER}))?\s*(?P<unit>{unit_alternatives})(?![\w])"
         )
         compounds = sorted(data["compounds"], key=len, reverse=True)
         flags = re.IGNORECASE
         return cls(
             amount=amount,
             unit_names={name: name for name in units},
-            unit_patterns=[(name, re.compile(rf"(?:{surface})$", flags)) for name, (surface, _) in units.items()],
+            unit_patterns=[(name, re.compile(rf"(?:{surface})$")) for name, (surface, _) in units.items()],
             unit_mg={name: factor for name, (_, factor) in units.items()},
             magnesium_mg_per_mmol=float(data["magnesium_mg_per_mmol"]),
             concentration_after=re.compile(data["concentration_after"], flags),
@@ -102,9 +102,9 @@ class DoseExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
-        for sent in doc.sents:
-            for finding in self.find(sent.text):
-                base = sent.start_char
+        text = doc_text(doc)
+        for base, end in sentence_ranges(doc):
+            for finding in self.find(text[base:end]):
                 amount = doc.char_span(base + finding.start, base + finding.end, "amount", alignment_mode="expand")
                 if amount is None:
                     continue

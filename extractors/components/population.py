@@ -22,10 +22,18 @@ from spacy.tokens import Doc, Span
 
 from extractors.extensions import register_extensions
 from extractors.models import PopulationAttrs
+from extractors.text import doc_text, sentence_ranges
 
 DATA = Path(__file__).parent / "data"
-DIGITS = r"\d{1,3}(?:,\d{3})+|\d+"
+DIGITS = r"\d{1,3}(?:[,\u2009\u202f]\d{3})+|\d+"  # thousands may be split by a comma or a thin space
+YEAR_BEFORE = re.compile(
+    r"(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|\b(?:in|since|between|until|during|from|"
+    r"to|and|year)\s*)$",
+    re.IGNORECASE,
+)
 FLAGS = re.IGNORECASE
+WORD = re.compile(r"[\w'-]+")
+PUNCTUATION = re.compile(r"[,.;:()\[\]\n]")
 
 
 def _alternation(text: str) -> str:
@@ -47,6 +55,10 @@ class PopulationLexicon:
     number_words: dict[str, int]
     count: re.Pattern[str]
     arm: re.Pattern[str]
+    bare_enrolment: re.Pattern[str]
+    more_arms: re.Pattern[str]
+    not_a_count_before: re.Pattern[str]
+    arm_context: re.Pattern[str]
     enrolment_after: re.Pattern[str]
     enrolment_before: re.Pattern[str]
     total_before: re.Pattern[str]
@@ -54,7 +66,8 @@ class PopulationLexicon:
     ages: list[re.Pattern[str]]
     age_groups: list[tuple[str, re.Pattern[str]]]
     sexes: list[tuple[str, re.Pattern[str]]]
-    condition_head: re.Pattern[str]
+    condition_heads: frozenset[str]
+    condition_suffixes: tuple[str, ...]
     condition_cue: re.Pattern[str]
     condition_stop: frozenset[str]
     settings: list[re.Pattern[str]]
@@ -73,9 +86,24 @@ class PopulationLexicon:
             count=re.compile(
                 rf"(?<![\w.,/±-])(?P<num>{number})\s+{data['noun_modifiers']}(?:{nouns})\b", FLAGS
             ),
-            arm=re.compile(rf"\b(?P<sym>n)\s*=\s*(?P<num>{DIGITS})\b"),
+            arm=re.compile(rf"\b(?P<sym>n)\s*=\s*(?P<num>{DIGITS})\b", FLAGS),
+            bare_enrolment=re.compile(
+                rf"(?<![\w.,/±-])(?P<num>{number})\s+(?:were|was|had\s+been)\s+(?:randomly\s+)?(?:{verbs})\b", FLAGS
+            ),
+            more_arms=re.compile(
+                rf"(?:,|;|\band\b|\bversus\b|\bvs\.?)\s*(?:and\s+)?(?P<num>{number})\s+(?:(?:{nouns})\s+)?"
+                r"(?:(?:were|was)\s+)?(?:to|into|in|received|receiving)\b",
+                FLAGS,
+            ),
+            not_a_count_before=re.compile(r"\b(?:age[ds]?|aged|median|mean|of|at|day|week|month|year|grade)\s+(?:of\s+)?$", FLAGS),
+            arm_context=re.compile(
+                r"\b(?:group|groups|arm|arms|placebo|control|controls|versus|vs\.?|or|and|to|receiving|received|"
+                r"treated|given)\W*$",
+                FLAGS,
+            ),
             enrolment_after=re.compile(
-                rf"^\s*(?:\([^)]*\)\s*)?(?:who\s+)?(?:were|was|had\s+been|have\s+been|are)?\s*"
+                rf"^\s*(?:\([^)]*\)\s*)?(?:(?:with|from|aged|in|at)\b[^,.;()]{{0,60}}?)?(?:who\s+)?"
+                rf"(?:were|was|had\s+been|have\s+been|are)?\s*"
                 rf"(?:randomly\s+|prospectively\s+|consecutively\s+)?(?:{verbs})\b",
                 FLAGS,
             ),
@@ -87,7 +115,8 @@ class PopulationLexicon:
             ages=[re.compile(p, FLAGS) for p in data["age"]],
             age_groups=[(k, re.compile(v, FLAGS)) for k, v in data["age_groups"].items()],
             sexes=[(k, re.compile(v, FLAGS)) for k, v in data["sex"].items()],
-            condition_head=re.compile(rf"^(?:{heads})$|{data['condition_suffixes']}", FLAGS),
+            condition_heads=frozenset(heads.lower().split("|")),
+            condition_suffixes=tuple(data["condition_suffixes"]),
             condition_cue=re.compile(data["condition_cues"], FLAGS),
             condition_stop=frozenset(_alternation(data["condition_stop"]).lower().split("|")),
             settings=[re.compile(p, FLAGS) for p in data["setting"]],
@@ -96,7 +125,7 @@ class PopulationLexicon:
     def parse_count(self, text: str) -> int:
         """'1,234' -> 1234; 'One hundred and seventy-six' -> 176."""
         if text[0].isdigit():
-            return int(text.replace(",", ""))
+            return int(re.sub(r"[,\u2009\u202f]", "", text))
         total, current = 0, 0
         for word in re.split(r"[-\s]+", text.lower()):
             if word == "and":
@@ -118,14 +147,16 @@ class PopulationExtractor:
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
         counts_by_sentence: list[list[Count]] = []
-        for sent in doc.sents:
-            counts = self.counts(sent.text)
+        text = doc_text(doc)
+        for base, end in sentence_ranges(doc):
+            sentence = text[base:end]
+            counts = self.counts(sentence)
             counts_by_sentence.append(counts)
             for count in counts:
-                self._add(doc, spans, sent.start_char, count.start, count.end, "sample_size",
+                self._add(doc, spans, base, count.start, count.end, "sample_size",
                           PopulationAttrs(sample_size=count.value))
-            for label, start, end, attrs in self.descriptors(sent.text):
-                self._add(doc, spans, sent.start_char, start, end, label, attrs)
+        for label, start, end, attrs in self.descriptors(text):
+            self._add(doc, spans, 0, start, end, label, attrs)
         doc.spans["population"] = spans
         doc._.sample_size = self.sample_size(counts_by_sentence)
         return doc
@@ -157,13 +188,48 @@ class PopulationExtractor:
             else:
                 score = 1.0
             value = lex.parse_count(match.group("num"))
-            if value >= 2:
+            if score == 3.0 and re.match(r"^\s*(?:were|was)?\s*(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+(?:to|into)\b",
+                                         after_noun, FLAGS):
+                value += self._further_arms(after_noun)
+            if value >= 2 and not self._is_year(value, before):
                 found.append(Count(value, match.start("num"), match.end("num"), score))
+        for match in lex.bare_enrolment.finditer(sentence):
+            before = sentence[: match.start()]
+            if lex.not_a_count_before.search(before) or self._is_year(lex.parse_count(match.group("num")), before):
+                continue
+            if not any(c.start == match.start("num") for c in found):
+                value = lex.parse_count(match.group("num"))
+                if value >= 2:
+                    found.append(Count(value, match.start("num"), match.end("num"), 3.0))
         for match in lex.arm.finditer(sentence):
-            total = match.group("sym") == "N" or lex.total_before.search(sentence[: match.start()])
-            found.append(Count(int(match.group("num").replace(",", "")), match.start("num"),
-                               match.end("num"), 2.0 if total else 0.5))
+            found.append(self._arm_count(sentence, match))
         return sorted(found, key=lambda c: c.start)
+
+    @staticmethod
+    def _is_year(value: int, before: str) -> bool:
+        return 1950 <= value <= 2035 and YEAR_BEFORE.search(before) is not None
+
+    def _further_arms(self, text: str) -> int:
+        """"266 patients were assigned to GT and 263 to paclitaxel": the arms after the first (263)."""
+        sentence_rest = re.split(r"[.;]\s", text, maxsplit=1)[0]
+        return sum(self.lexicon.parse_count(m.group("num")) for m in self.lexicon.more_arms.finditer(sentence_rest))
+
+    def _arm_count(self, sentence: str, match: re.Match[str]) -> Count:
+        """"women (n = 235) were randomised" is the total; "placebo (n = 30)" is one arm."""
+        lex = self.lexicon
+        before = sentence[: match.start()].rstrip(" (")
+        after = sentence[match.end() :].lstrip(" )")
+        if lex.enrolment_after.match(after) or lex.total_before.search(sentence[: match.start()]):
+            score = 3.0
+        elif match.group("sym") == "N" and not lex.arm_context.search(before):
+            score = 2.0
+        elif lex.arm_context.search(before) or not re.search(r"\b(?:patients|participants|subjects|women|men|"
+                                                               r"children|adults|individuals|volunteers)$", before):
+            score = 0.5
+        else:
+            score = 1.0
+        value = self.lexicon.parse_count(match.group("num"))
+        return Count(value, match.start("num"), match.end("num"), score)
 
     @staticmethod
     def sample_size(counts_by_sentence: list[list[Count]]) -> int | None:
@@ -179,7 +245,7 @@ class PopulationExtractor:
         return max(rest, key=lambda c: c.score).value if rest else None
 
     def descriptors(self, sentence: str) -> list[tuple[str, int, int, PopulationAttrs]]:
-        """Age, sex, condition and setting spans in one sentence."""
+        """Age, sex, condition and setting spans in a text (none crosses a line or a full stop)."""
         found: list[tuple[str, int, int, PopulationAttrs]] = []
         for start, end in self._non_overlapping(self.lexicon.ages, sentence):
             found.append(("age", start, end, self.age_attrs(sentence[start:end])))
@@ -230,37 +296,40 @@ class PopulationExtractor:
                 break
         return attrs
 
-    def conditions(self, sentence: str) -> list[tuple[int, int]]:
+    def conditions(self, text: str) -> list[tuple[int, int]]:
         """Phrases ending in a disease head word, extended left over content words; and what follows
-        "patients with" up to a stop word."""
+        "patients with" up to a stop word. Neither crosses punctuation or a line break."""
         lex = self.lexicon
-        tokens = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[\w'-]+", sentence)]
         spans: list[tuple[int, int]] = []
-        for i, (_, end, word) in enumerate(tokens):
-            if lex.condition_head.search(word) and word.lower() not in lex.condition_stop:
-                first = i
-                while first > 0 and i - first < 5 and self._joins(sentence, tokens, first - 1):
-                    first -= 1
-                spans.append((tokens[first][0], end))
-        for cue in lex.condition_cue.finditer(sentence):
-            index = next((k for k, t in enumerate(tokens) if t[0] >= cue.end()), None)
-            if index is None:
+        for head in WORD.finditer(text):
+            lowered = head.group(0).lower()
+            is_head = lowered in lex.condition_heads or lowered.endswith(lex.condition_suffixes)
+            if not is_head or lowered in lex.condition_stop:
                 continue
-            last = index - 1
-            while last + 1 < len(tokens) and last + 1 - index < 6 and self._joins(sentence, tokens, last + 1):
-                last += 1
-            if last >= index:
-                spans.append((tokens[index][0], tokens[last][1]))
+            words = list(WORD.finditer(text, max(0, head.start() - 120), head.start()))
+            start = head.start()
+            for word in reversed(words[-5:]):
+                if not self._joins(text, word, start):
+                    break
+                start = word.start()
+            spans.append((start, head.end()))
+        for cue in lex.condition_cue.finditer(text):
+            end = cue.end()
+            for count, word in enumerate(WORD.finditer(text, cue.end(), cue.end() + 120)):
+                if count >= 6 or not self._joins(text, word, end if count else word.start()):
+                    break
+                end = word.end()
+            if end > cue.end():
+                spans.append((cue.end(), end))
         return self._merge(spans)
 
-    def _joins(self, sentence: str, tokens: list[tuple[int, int, str]], k: int) -> bool:
-        """Token k may be part of a condition phrase: a content word, not punctuation-separated."""
-        start, end, word = tokens[k]
-        lowered = word.lower()
-        if lowered in self.lexicon.condition_stop or word[0].isdigit():
+    def _joins(self, text: str, word: re.Match[str], neighbour: int) -> bool:
+        """`word` may join the phrase next to it: a content word with no punctuation in between."""
+        lowered = word.group(0).lower()
+        if lowered in self.lexicon.condition_stop or lowered[0].isdigit():
             return False
-        neighbour_gap = sentence[end : tokens[k + 1][0]] if k + 1 < len(tokens) else ""
-        return not re.search(r"[,.;:()\[\]]", neighbour_gap)
+        gap = text[word.end() : neighbour] if word.end() <= neighbour else text[neighbour : word.start()]
+        return not PUNCTUATION.search(gap)
 
     @staticmethod
     def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -18,6 +18,8 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extractors.text import doc_text
+
 DATA = Path(__file__).parent / "data"
 CANDIDATE = re.compile(r"\n\s*(?=\S)|(?<=[.!?])[ \t]+(?=[A-Z0-9(\[\"'])")
 LAST_WORD = re.compile(r"(\S+)$")
@@ -44,7 +46,7 @@ class AbstractSentencizer:
             return doc
         token_starts = doc.to_array("IDX").astype("int64")
         flags = numpy.full(len(doc), -1, dtype="int64")
-        offsets = numpy.asarray(sentence_start_offsets(doc.text, self.abbreviations), dtype="int64")
+        offsets = numpy.asarray(sentence_start_offsets(doc_text(doc), self.abbreviations), dtype="int64")
         indices = numpy.searchsorted(token_starts, offsets)
         flags[indices[indices < len(doc)]] = 1
         flags[0] = 1

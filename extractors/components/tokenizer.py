@@ -17,6 +17,7 @@ EXTRA_INFIXES = [
     r"[<>=±≤≥]",  # comparison and plus-minus signs
     r"(?<=[0-9])(?=(?:mg|g|µg|μg|mcg|ug|mmol|mEq|IU|kg|mL|ml|wk|d)\b)",  # 729mg -> 729 mg
     r"(?<=[0-9])/(?=[a-zA-Z])",  # 10/day
+    r"(?<=[a-zA-Zµμ])/(?=[0-9])",  # 440mg/50mg
 ]
 EXTRA_PREFIXES = [r"[<>=±≤≥~]"]
 

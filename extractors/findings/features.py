@@ -71,14 +71,21 @@ def locate_phrase(phrase: str, text: str, threshold: float = ARM_MATCH_THRESHOLD
 _GENERIC_WORDS = frozenset(
     "the a an of and or with without in on for to by plus group groups arm patients participants subjects "
     "treatment treated therapy daily dose doses mg kg ml g per day days week weeks alone only standard "
-    "usual care combined combination after before versus vs".split()
+    "usual care combined combination after before versus vs months month hours hour years year minutes "
+    "times twice once single low high dose-dose each every".split()
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9+-]{2,}")
 
 
+def _distinctive(word: str) -> bool:
+    """A single word names an arm only if it is specific: an acronym ("CLF", "NVA237") or a long word."""
+    return sum(c.isupper() or c.isdigit() for c in word) >= 2 or len(word) >= 7
+
+
 def arm_keys(description: str, other: str = "") -> list[str]:
     """Short names an arm goes by in a sentence: the description, its parts in and before brackets,
-    and its words that the other arm's description lacks ("CLF" for "controlled limited formula (CLF)")."""
+    and its specific words that the other arm's description lacks ("CLF" for "controlled limited formula
+    (CLF)")."""
     description = description.strip()
     keys = [description, *re.findall(r"\(([^()]{2,40})\)", description)]
     head = description.split("(")[0].strip()
@@ -86,17 +93,21 @@ def arm_keys(description: str, other: str = "") -> list[str]:
         keys.append(head)
     other_words = {w.lower() for w in _WORD.findall(other)}
     keys.extend(
-        w for w in _WORD.findall(description) if w.lower() not in _GENERIC_WORDS and w.lower() not in other_words
+        w for w in _WORD.findall(description)
+        if _distinctive(w) and w.lower() not in _GENERIC_WORDS and w.lower() not in other_words
     )
     return [k for k in dict.fromkeys(keys) if k]
 
 
-def locate_arm(description: str, text: str, other: str = "") -> CharSpan | None:
+def locate_arm(description: str, text: str, other: str = "", outcome: str = "") -> CharSpan | None:
     """The first place an arm is named in `text`: a close fuzzy match of the whole description, or the
-    earliest exact (case-insensitive) occurrence of one of its distinctive keys."""
+    earliest exact (case-insensitive) occurrence of one of its keys that is not also a word of the outcome."""
     whole = locate_phrase(description, text, threshold=90) if len(description) <= len(text) else None
     hits = [whole] if whole else []
+    outcome_lower = outcome.lower()
     for key in arm_keys(description, other)[1:]:
+        if key.lower() in outcome_lower:
+            continue
         match = re.search(r"(?<![A-Za-z0-9])" + re.escape(key) + r"(?![A-Za-z0-9])", text, re.IGNORECASE)
         if match:
             hits.append(CharSpan(match.start(), match.end()))
@@ -142,6 +153,23 @@ def _nearest_number(text: str, position: int, stats: Statistics) -> float | None
     return None if best is None else best[1]
 
 
+def _direction_arm_tokens(text: str, cues: Cues, arms: dict[str, CharSpan]) -> list[str]:
+    """Which arm is named just before and just after the first direction word: "compx increased" and
+    "higher in intvx than compx" point opposite ways for the intervention."""
+    found = [(m.start(), name) for name in ("increase", "decrease") for m in getattr(cues, name).finditer(text)]
+    if not found or not arms:
+        return []
+    position, direction = min(found)
+    tokens: list[str] = []
+    before = [(span.end, name) for name, span in arms.items() if span.end <= position]
+    after = [(span.start, name) for name, span in arms.items() if span.start > position]
+    if before:
+        tokens.append(f"cue{direction}after{max(before)[1][:4]}")
+    if after:
+        tokens.append(f"cue{direction}before{min(after)[1][:4]}")
+    return tokens
+
+
 def cue_tokens(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> list[str]:
     """Pseudo-words for what rules can read off a clause; the classifier weighs them."""
     cues = load_cues()
@@ -160,6 +188,7 @@ def cue_tokens(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> list[
         if getattr(cues, name).search(text):
             tokens.append(f"cue{name.replace('_', '')}")
     intervention, comparator = arms.get("intervention"), arms.get("comparator")
+    tokens.extend(_direction_arm_tokens(text, cues, arms))
     if intervention and comparator:
         tokens.append("cueorderic" if intervention.start < comparator.start else "cueorderci")
         arm_i = _nearest_number(text, intervention.start, stats)

@@ -63,8 +63,8 @@ def best_evidence_sentence(
         if sentence.strip().upper().startswith("TITLE"):
             section = "title"
         score = fuzz.partial_ratio(outcome.lower(), sentence.lower()) if outcome.strip() else 0.0
-        i_span = locate_arm(intervention, sentence, comparator)
-        c_span = locate_arm(comparator, sentence, intervention)
+        i_span = locate_arm(intervention, sentence, comparator, outcome)
+        c_span = locate_arm(comparator, sentence, intervention, outcome)
         score += _section_bonus(section)
         score += RESULT_CUE_BONUS if _has_result_cue(sentence) else 0.0
         score += INTERVENTION_BONUS if i_span else 0.0

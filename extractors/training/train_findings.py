@@ -48,8 +48,8 @@ def evidence_text(text: str, prompt: EvidencePrompt) -> str:
     return finding_text(
         text,
         locate_phrase(prompt.outcome, text, threshold=70),
-        locate_arm(prompt.intervention, text, prompt.comparator),
-        locate_arm(prompt.comparator, text, prompt.intervention),
+        locate_arm(prompt.intervention, text, prompt.comparator, prompt.outcome),
+        locate_arm(prompt.comparator, text, prompt.intervention, prompt.outcome),
     )
 
 

@@ -10,7 +10,6 @@ from email.utils import formatdate
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from litwatch.digest.models import Digest
-from litwatch.digest.words import flag_sentence
 
 _templates = Environment(
     loader=PackageLoader("litwatch.digest", "templates"),
@@ -18,7 +17,6 @@ _templates = Environment(
     undefined=StrictUndefined,
     keep_trailing_newline=True,
 )
-_templates.filters["flag_words"] = flag_sentence
 
 
 def _plural(count: int, one: str, many: str) -> str:

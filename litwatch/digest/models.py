@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from litwatch.digest.words import flag_sentence
 from litwatch.evidence.diff import Flag
 
 PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
@@ -45,6 +46,11 @@ class DigestItem:
     @property
     def link(self) -> str:
         return PUBMED_URL.format(pmid=self.pmid)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Why the study is flagged, one sentence per flag."""
+        return tuple(flag_sentence(flag) for flag in self.flags)
 
 
 @dataclass(frozen=True)

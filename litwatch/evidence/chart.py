@@ -13,7 +13,8 @@ from litwatch.evidence.tiers import TIER_LABELS
 EFFECT_COLUMNS = ("harm", "null", "unclear", "benefit")
 EFFECT_COLOURS = {"harm": "#c0392b", "null": "#7f8c8d", "unclear": "#b7950b", "benefit": "#1e8449"}
 LEFT, TOP, ROW, COLUMN = 250, 30, 34, 110
-MIN_RADIUS, MAX_RADIUS = 4.0, 15.0
+MIN_RADIUS, MAX_RADIUS = 3.0, 15.0
+FULL_SIZE = 1000  # participants at which a circle reaches its largest; one scale for every chart
 
 
 @dataclass(frozen=True)
@@ -44,22 +45,22 @@ class ChartLayout:
     grid_right: int
 
 
-def _radius(participants: int | None, largest: int) -> float:
-    if not participants or not largest:
-        return MIN_RADIUS
-    return MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * math.sqrt(participants / largest)
+def _radius(participants: int | None) -> float:
+    """Area grows with participants on a fixed scale, so charts of different outcomes compare."""
+    if not participants:
+        return MIN_RADIUS + 2
+    return MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * math.sqrt(min(participants, FULL_SIZE) / FULL_SIZE)
 
 
 def chart_layout(outcome: ReportOutcome) -> ChartLayout:
     """Positions for every study on the outcome; studies sharing a cell are spread side by side."""
-    largest = max((p.participants or 0 for p in outcome.points), default=0)
     cells: dict[tuple[int, str], list[int]] = {}
     for index, point in enumerate(outcome.points):
         cells.setdefault((point.tier, point.effect), []).append(index)
     circles = []
     for (tier, effect), members in sorted(cells.items()):
         centre_x = LEFT + COLUMN * (EFFECT_COLUMNS.index(effect) + 0.5)
-        step = min(MAX_RADIUS, (COLUMN - 10) / len(members))
+        step = min(2 * MAX_RADIUS + 2, (COLUMN - 2 * MAX_RADIUS) / max(len(members) - 1, 1))
         for slot, index in enumerate(members):
             point = outcome.points[index]
             size = f"{point.participants} participants" if point.participants else "sample size not reported"
@@ -67,7 +68,7 @@ def chart_layout(outcome: ReportOutcome) -> ChartLayout:
                 Circle(
                     x=round(centre_x + (slot - (len(members) - 1) / 2) * step, 1),
                     y=TOP + ROW * (tier - 0.5),
-                    r=round(_radius(point.participants, largest), 1),
+                    r=round(_radius(point.participants), 1),
                     colour=EFFECT_COLOURS[effect],
                     hollow=not point.participants,
                     label=f"PMID {point.pmid}: {point.title} ({effect}, {size})",

@@ -12,6 +12,7 @@ import json
 from typing import Literal, get_args
 
 from pydantic import ConfigDict, Field
+from rapidfuzz import fuzz
 
 from extractors.models import Effect
 from litwatch.evidence.models import (
@@ -21,6 +22,7 @@ from litwatch.evidence.models import (
     OutcomeSummary,
     TopicSummary,
     VerdictLabel,
+    dose_bounds,
 )
 from litwatch.evidence.tiers import TIER_LABELS, is_human
 
@@ -36,7 +38,8 @@ FlagReason = Literal[
     "new_population",
     "new_dose_range",
 ]
-REASON_ORDER: tuple[FlagReason, ...] = get_args(FlagReason)
+REASON_ORDER: tuple[FlagReason, ...] = get_args(FlagReason)  # most consequential first
+POPULATION_SIMILARITY = 90  # rapidfuzz ratio at which two population labels are the same group
 
 
 class FindingChange(Frozen):
@@ -106,9 +109,34 @@ def _opposes(effect: Effect, verdict: VerdictLabel) -> bool:
     return False
 
 
-def _dose_bounds(study: OutcomeStudy) -> tuple[float, float] | None:
-    values = [v for d in study.doses for v in (d.mg_per_day_low, d.mg_per_day_high) if v is not None]
-    return (min(values), max(values)) if values else None
+def _initials(words: str) -> str:
+    return "".join(word[0] for word in words.replace("-", " ").split())
+
+
+def same_population(a: str, b: str) -> bool:
+    """Labels that name the same group: near-identical spelling ("autism spectrum disorders" /
+    "... disorder") or one the acronym of the other ("asd" / "autism spectrum disorder")."""
+    if fuzz.ratio(a, b) >= POPULATION_SIMILARITY:
+        return True
+    return a.replace(" ", "") == _initials(b) or b.replace(" ", "") == _initials(a)
+
+
+class _FlagMaker:
+    """Builds flags for one topic, run and (optionally) outcome, so call sites state only the facts."""
+
+    def __init__(self, topic: str, run_id: str, outcome: str | None) -> None:
+        self.topic, self.run_id, self.outcome = topic, run_id, outcome
+
+    def __call__(self, pmid: int, reason: FlagReason, **facts: object) -> Flag:
+        detail = FlagDetail.model_validate({"outcome": self.outcome, **facts})
+        return Flag(
+            topic=self.topic,
+            pmid=pmid,
+            run_id=self.run_id,
+            reason=reason,
+            outcome=self.outcome,
+            detail=detail,
+        )
 
 
 def _novelty_flags(previous: OutcomeSummary, study: OutcomeStudy, make: _FlagMaker) -> list[Flag]:
@@ -135,10 +163,14 @@ def _novelty_flags(previous: OutcomeSummary, study: OutcomeStudy, make: _FlagMak
             )
         )
     seen = {label for s in previous.studies for p in s.populations for label in p.descriptors()}
-    new_labels = sorted({label for p in study.populations for label in p.descriptors()} - seen)
+    new_labels = sorted(
+        label
+        for label in {label for p in study.populations for label in p.descriptors()}
+        if not any(same_population(label, old) for old in seen)
+    )
     if new_labels:
         flags.append(make(study.pmid, "new_population", populations=new_labels))
-    bounds = _dose_bounds(study)
+    bounds = dose_bounds(study.doses)
     span = previous.dose_span
     if bounds and (span is None or bounds[0] < span.low_mg or bounds[1] > span.high_mg):
         flags.append(
@@ -152,24 +184,6 @@ def _novelty_flags(previous: OutcomeSummary, study: OutcomeStudy, make: _FlagMak
             )
         )
     return flags
-
-
-class _FlagMaker:
-    """Builds flags for one topic, run and (optionally) outcome, so call sites state only the facts."""
-
-    def __init__(self, topic: str, run_id: str, outcome: str | None) -> None:
-        self.topic, self.run_id, self.outcome = topic, run_id, outcome
-
-    def __call__(self, pmid: int, reason: FlagReason, **facts: object) -> Flag:
-        detail = FlagDetail.model_validate({"outcome": self.outcome, **facts})
-        return Flag(
-            topic=self.topic,
-            pmid=pmid,
-            run_id=self.run_id,
-            reason=reason,
-            outcome=self.outcome,
-            detail=detail,
-        )
 
 
 def diff_outcome(previous: OutcomeSummary | None, current: OutcomeSummary, make: _FlagMaker) -> list[Flag]:

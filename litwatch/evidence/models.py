@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
@@ -77,6 +78,12 @@ class Dose(Frozen):
     mg_per_day_low: float | None = None
     mg_per_day_high: float | None = None
     form: str | None = None
+
+
+def dose_bounds(doses: Sequence[Dose]) -> tuple[float, float] | None:
+    """Lowest and highest mg/day over the doses, or None when none is normalised to mg/day."""
+    values = [v for d in doses for v in (d.mg_per_day_low, d.mg_per_day_high) if v is not None]
+    return (min(values), max(values)) if values else None
 
 
 class Notice(Frozen):

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from litwatch.evidence.models import Dose, Finding, OutcomeStudy, OutcomeSummary
+from litwatch.evidence.models import Dose, Finding, OutcomeStudy, OutcomeSummary, dose_bounds
 from litwatch.evidence.tiers import DESIGN_LABELS, TIER_LABELS, is_human
-from litwatch.evidence.verdict import SMALL_STUDY
+from litwatch.evidence.verdict import SMALL_STUDY, rule_text
 
 
 def number(value: float) -> str:
@@ -29,10 +29,10 @@ def _article(phrase: str) -> str:
 
 def dose_phrase(doses: Sequence[Dose]) -> str:
     """ "320-729 mg/day" over the study's normalised doses, or "" when none is in mg per day."""
-    values = [v for d in doses for v in (d.mg_per_day_low, d.mg_per_day_high) if v is not None]
-    if not values:
+    bounds = dose_bounds(doses)
+    if bounds is None:
         return ""
-    low, high = min(values), max(values)
+    low, high = bounds
     amount = number(low) if low == high else f"{number(low)}-{number(high)}"
     forms = sorted({d.form for d in doses if d.form})
     return f"{amount} mg/day{' ' + forms[0] if len(forms) == 1 else ''}"
@@ -123,10 +123,10 @@ def conclusion_statement(outcome: OutcomeSummary) -> str:
     v = outcome.verdict
     counts = outcome.counts
     lead = (
-        f"{outcome.name[:1].upper()}{outcome.name[1:]}: {v.label} ({v.strength} certainty, rule {v.rule_id})."
+        f"{outcome.name[:1].upper()}{outcome.name[1:]}: {v.label} ({v.strength} certainty; rule {v.rule_id}: "
     )
     body = (
-        f" {plural(len(outcome.studies), 'study', 'studies')}"
+        f"{rule_text(v.rule_id)}). {plural(len(outcome.studies), 'study', 'studies')}"
         + (f" with {outcome.participants} participants" if outcome.participants else "")
         + f": {counts.benefit} benefit, {counts.null} null, {counts.harm} harm."
     )

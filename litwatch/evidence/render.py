@@ -20,6 +20,11 @@ def _markdown_text(value: object) -> str:
     return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _full_stop(value: str) -> str:
+    """End a title with a full stop unless it already ends with punctuation (PubMed titles often do)."""
+    return value if value.rstrip().endswith((".", "?", "!")) else f"{value}."
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("litwatch.evidence", "templates"),
@@ -30,6 +35,7 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = _markdown_text
+    env.filters["full_stop"] = _full_stop
     return env
 
 

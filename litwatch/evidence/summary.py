@@ -21,6 +21,7 @@ from litwatch.evidence.models import (
     StudyEvidence,
     TierCount,
     TopicSummary,
+    dose_bounds,
 )
 from litwatch.evidence.tiers import TIER_LABELS, is_human
 from litwatch.evidence.verdict import decide_verdict
@@ -97,15 +98,8 @@ def _counts(studies: Sequence[OutcomeStudy]) -> EffectCounts:
 
 
 def _dose_span(studies: Sequence[OutcomeStudy]) -> DoseSpan | None:
-    lows = [d.mg_per_day_low for s in studies for d in s.doses if d.mg_per_day_low is not None]
-    highs = [
-        d.mg_per_day_high if d.mg_per_day_high is not None else d.mg_per_day_low
-        for s in studies
-        for d in s.doses
-        if d.mg_per_day_low is not None or d.mg_per_day_high is not None
-    ]
-    values = [v for v in (*lows, *highs) if v is not None]
-    return DoseSpan(low_mg=min(values), high_mg=max(values)) if values else None
+    bounds = dose_bounds([d for s in studies for d in s.doses])
+    return DoseSpan(low_mg=bounds[0], high_mg=bounds[1]) if bounds else None
 
 
 def summarise_outcome(outcome: Outcome, studies: Sequence[StudyEvidence]) -> OutcomeSummary:

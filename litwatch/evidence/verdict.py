@@ -98,7 +98,7 @@ RULES: tuple[Rule, ...] = (
         "V2",
         "insufficient",
         f"a single human study, not a meta-analysis, with fewer than {SMALL_SINGLE_STUDY} participants "
-        "(or none reported)",
+        "or no reported sample size",
         _single_small_study,
     ),
     Rule(
@@ -145,6 +145,11 @@ def _reason(rule: Rule, ev: Evidence) -> str:
     studies = f"{len(ev.top)} stud{'y' if len(ev.top) == 1 else 'ies'}"
     counts = f"{benefit} benefit, {null} null, {harm} harm"
     return f"{rule.rule_id}: {rule.when}; deciding tier {ev.tier_label}, {studies}: {counts}."
+
+
+def rule_text(rule_id: str) -> str:
+    """The condition of a rule in words, e.g. for V2 "a single human study, not a meta-analysis, ..."."""
+    return next(r.when for r in RULES if r.rule_id == rule_id)
 
 
 def decide_verdict(studies: Sequence[OutcomeStudy]) -> Verdict:

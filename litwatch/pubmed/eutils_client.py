@@ -16,11 +16,14 @@ from __future__ import annotations
 import io
 import random
 import re
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, TypeVar
 
+import certifi
 import httpx
 from Bio import Entrez
 
@@ -85,6 +88,12 @@ class SearchResult:
     ids: list[int]
     translation: str
     warnings: list[str]
+
+
+@cache
+def _ssl_context() -> ssl.SSLContext:
+    """One TLS context for every client: building one loads the CA bundle, which takes most of a second."""
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def _error_message(body: bytes) -> str:
@@ -164,7 +173,10 @@ class EutilsClient:
         self._rng = rng or random.Random()
         self._sleep = sleep
         self._http = httpx.Client(
-            transport=transport, timeout=timeout or httpx.Timeout(60.0, connect=10.0), follow_redirects=True
+            transport=transport,
+            verify=_ssl_context(),
+            timeout=timeout or httpx.Timeout(60.0, connect=10.0),
+            follow_redirects=True,
         )
 
     @classmethod

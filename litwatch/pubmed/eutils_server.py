@@ -118,13 +118,16 @@ class EutilsRequestHandler(BaseHTTPRequestHandler):
         return reply
 
     def _send(self, reply: Reply) -> None:
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        if reply.retry_after is not None:
-            self.send_header("Retry-After", reply.retry_after)
-        self.end_headers()
-        self.wfile.write(reply.body)
+        try:
+            self.send_response(reply.status)
+            self.send_header("Content-Type", reply.content_type)
+            self.send_header("Content-Length", str(len(reply.body)))
+            if reply.retry_after is not None:
+                self.send_header("Retry-After", reply.retry_after)
+            self.end_headers()
+            self.wfile.write(reply.body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up (e.g. timed out on a slow response)
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,7 @@ class RunningServer:
 def serve_in_thread(corpus: Corpus | None, config: ServerConfig | None = None) -> Iterator[RunningServer]:
     """Serve on a free loopback port for the duration of the block (tests, benchmarks, demos)."""
     server = create_server(corpus, config or ServerConfig())
-    thread = threading.Thread(target=server.serve_forever, name="eutils-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="eutils-server", daemon=True)
     thread.start()
     host, port = server.server_address[:2]
     try:

@@ -16,22 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from lxml import etree
 
 from litwatch.errors import InputError
 from litwatch.pubmed.dates import PartialDate, first_month, parse_free_date, parse_int, ymd_date
-from litwatch.pubmed.records import (
-    AbstractSection,
-    Author,
-    CommentCorrection,
-    DeletedRecord,
-    OtherAbstract,
-    ParsedItem,
-    PubmedRecord,
-    RegistryId,
-)
+from litwatch.pubmed.records import DeletedRecord, ParsedItem, PubmedRecord
 from litwatch.pubmed.xml_text import element_text
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -41,6 +32,9 @@ _PMC_ID = re.compile(r"PMC\d+")
 _LXML_POSITION = re.compile(r",? line \d+, column \d+$")
 
 Element = etree._Element
+# Nested values (sections, authors, links...) are gathered as plain dicts and validated once, with the
+# whole record, by PubmedRecord.model_validate: pydantic-core builds them far faster than one model each.
+Nested = dict[str, Any]
 
 
 def iter_pubmed_xml(source: Path | BinaryIO, name: str | None = None) -> Iterator[ParsedItem]:
@@ -145,9 +139,9 @@ class _RecordFields:
     title: str | None = None
     book_title: str | None = None
     vernacular_title: str | None = None
-    sections: list[AbstractSection] = field(default_factory=list)
+    sections: list[Nested] = field(default_factory=list)
     copyright: str | None = None
-    other_abstracts: list[OtherAbstract] = field(default_factory=list)
+    other_abstracts: list[Nested] = field(default_factory=list)
     journal: str | None = None
     journal_iso: str | None = None
     medline_ta: str | None = None
@@ -157,7 +151,7 @@ class _RecordFields:
     pub_date: PartialDate = field(default_factory=PartialDate)
     pub_date_text: str | None = None
     languages: list[str] = field(default_factory=list)
-    authors: list[Author] = field(default_factory=list)
+    authors: list[Nested] = field(default_factory=list)
     publication_types: list[str] = field(default_factory=list)
     mesh_terms: list[str] = field(default_factory=list)
     mesh_major: list[str] = field(default_factory=list)
@@ -165,8 +159,8 @@ class _RecordFields:
     article_ids: dict[str, str] = field(default_factory=dict)
     elocation_doi: str | None = None
     other_id_pmc: str | None = None
-    registry_ids: list[RegistryId] = field(default_factory=list)
-    comments_corrections: list[CommentCorrection] = field(default_factory=list)
+    registry_ids: list[Nested] = field(default_factory=list)
+    comments_corrections: list[Nested] = field(default_factory=list)
     status: str | None = None
     indexing_method: str | None = None
     owner: str | None = None
@@ -177,41 +171,43 @@ class _RecordFields:
     def to_record(self, pmid: int) -> PubmedRecord:
         version = parse_int(self.pmid_elem.get("Version")) if self.pmid_elem is not None else None
         entrez = self.history.get("entrez")
-        return PubmedRecord(
-            pmid=pmid,
-            pmid_version=version or 1,
-            title=self.title or self.book_title or "",
-            vernacular_title=self.vernacular_title,
-            abstract=_joined(self.sections),
-            abstract_sections=self.sections,
-            other_abstracts=self.other_abstracts,
-            copyright=self.copyright,
-            # A book chapter's source is its book, as a journal article's is its journal.
-            journal=self.journal or (self.book_title if self.title else None),
-            journal_iso=self.journal_iso or self.medline_ta,
-            volume=self.volume,
-            issue=self.issue,
-            pages=self.pages,
-            pub_date=self.pub_date.as_date(),
-            pub_year=self.pub_date.year,
-            pub_date_text=self.pub_date_text,
-            languages=self.languages,
-            authors=self.authors,
-            publication_types=self.publication_types,
-            mesh_terms=self.mesh_terms,
-            mesh_major=self.mesh_major,
-            keywords=list(dict.fromkeys(self.keywords)),
-            doi=self.article_ids.get("doi") or self.elocation_doi,
-            pmc=self.article_ids.get("pmc") or self.other_id_pmc,
-            registry_ids=self.registry_ids,
-            comments_corrections=self.comments_corrections,
-            status=self.status,
-            indexing_method=self.indexing_method,
-            owner=self.owner,
-            date_completed=self.date_completed,
-            date_revised=self.date_revised,
-            entrez_date=_ymd(entrez if entrez is not None else self.history.get("pubmed")),
-            is_book=self.is_book,
+        return PubmedRecord.model_validate(
+            dict(
+                pmid=pmid,
+                pmid_version=version or 1,
+                title=self.title or self.book_title or "",
+                vernacular_title=self.vernacular_title,
+                abstract=_joined(self.sections),
+                abstract_sections=self.sections,
+                other_abstracts=self.other_abstracts,
+                copyright=self.copyright,
+                # A book chapter's source is its book, as a journal article's is its journal.
+                journal=self.journal or (self.book_title if self.title else None),
+                journal_iso=self.journal_iso or self.medline_ta,
+                volume=self.volume,
+                issue=self.issue,
+                pages=self.pages,
+                pub_date=self.pub_date.as_date(),
+                pub_year=self.pub_date.year,
+                pub_date_text=self.pub_date_text,
+                languages=self.languages,
+                authors=self.authors,
+                publication_types=self.publication_types,
+                mesh_terms=self.mesh_terms,
+                mesh_major=self.mesh_major,
+                keywords=list(dict.fromkeys(self.keywords)),
+                doi=self.article_ids.get("doi") or self.elocation_doi,
+                pmc=self.article_ids.get("pmc") or self.other_id_pmc,
+                registry_ids=self.registry_ids,
+                comments_corrections=self.comments_corrections,
+                status=self.status,
+                indexing_method=self.indexing_method,
+                owner=self.owner,
+                date_completed=self.date_completed,
+                date_revised=self.date_revised,
+                entrez_date=_ymd(entrez if entrez is not None else self.history.get("pubmed")),
+                is_book=self.is_book,
+            )
         )
 
 
@@ -249,7 +245,7 @@ def _set_abstract(elem: Element, fields: _RecordFields) -> None:
 def _add_other_abstract(elem: Element, fields: _RecordFields) -> None:
     sections, _ = _abstract(elem)
     fields.other_abstracts.append(
-        OtherAbstract(type=elem.get("Type"), language=elem.get("Language"), text=_joined(sections))
+        {"type": elem.get("Type"), "language": elem.get("Language"), "text": _joined(sections)}
     )
 
 
@@ -305,7 +301,7 @@ def _set_authors(author_list: Element, fields: _RecordFields) -> None:
     for author in author_list:
         if author.tag != "Author" or author.get("ValidYN") == "N":
             continue
-        last_name = fore_name = initials = collective_name = None
+        last_name = fore_name = initials = collective = None
         for part in author:
             tag = part.tag
             if tag == "LastName":
@@ -315,11 +311,15 @@ def _set_authors(author_list: Element, fields: _RecordFields) -> None:
             elif tag == "Initials":
                 initials = part.text
             elif tag == "CollectiveName":
-                collective_name = element_text(part) or None
-        author_model = Author(
-            last_name=last_name, fore_name=fore_name, initials=initials, collective_name=collective_name
+                collective = element_text(part) or None
+        fields.authors.append(
+            {
+                "last_name": last_name,
+                "fore_name": fore_name,
+                "initials": initials,
+                "collective_name": collective,
+            }
         )
-        fields.authors.append(author_model)
 
 
 def _add_publication_types(type_list: Element, fields: _RecordFields) -> None:
@@ -375,7 +375,7 @@ def _add_registry_ids(databank_list: Element, fields: _RecordFields) -> None:
                 name = (part.text or "").strip()
             elif part.tag == "AccessionNumberList":
                 accessions = [number.text.strip() for number in part if number.text and number.text.strip()]
-        fields.registry_ids.extend(RegistryId(databank=name, accession=number) for number in accessions)
+        fields.registry_ids.extend({"databank": name, "accession": number} for number in accessions)
 
 
 def _add_comments(comment_list: Element, fields: _RecordFields) -> None:
@@ -387,7 +387,7 @@ def _add_comments(comment_list: Element, fields: _RecordFields) -> None:
             elif part.tag == "RefSource":
                 ref_source = element_text(part) or None
         fields.comments_corrections.append(
-            CommentCorrection(ref_type=comment.get("RefType") or "Other", pmid=pmid, ref_source=ref_source)
+            {"ref_type": comment.get("RefType") or "Other", "pmid": pmid, "ref_source": ref_source}
         )
 
 
@@ -446,7 +446,7 @@ def _texts(parent: Element) -> list[str]:
     return [text for text in (element_text(child) for child in parent if isinstance(child.tag, str)) if text]
 
 
-def _abstract(abstract: Element) -> tuple[list[AbstractSection], str | None]:
+def _abstract(abstract: Element) -> tuple[list[Nested], str | None]:
     """Sections in document order, and the CopyrightInformation kept out of the abstract text."""
     sections = []
     copyright_text = None
@@ -455,16 +455,16 @@ def _abstract(abstract: Element) -> tuple[list[AbstractSection], str | None]:
             text = element_text(part)
             if text:
                 sections.append(
-                    AbstractSection(label=part.get("Label"), nlm_category=part.get("NlmCategory"), text=text)
+                    {"label": part.get("Label"), "nlm_category": part.get("NlmCategory"), "text": text}
                 )
         elif part.tag == "CopyrightInformation":
             copyright_text = element_text(part) or None
     return sections, copyright_text
 
 
-def _joined(sections: list[AbstractSection]) -> str:
+def _joined(sections: list[Nested]) -> str:
     """The abstract as stored: one line per section, a labelled one as ``Label: text``."""
-    return "\n".join(f"{s.label}: {s.text}" if s.label else s.text for s in sections)
+    return "\n".join(f"{s['label']}: {s['text']}" if s["label"] else s["text"] for s in sections)
 
 
 def _pub_date(pub_date: Element) -> tuple[PartialDate, str | None]:

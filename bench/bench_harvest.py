@@ -1,0 +1,130 @@
+"""Harvest benchmark: requests made vs the minimum, wall time vs the rate-limit floor, with and without faults.
+
+    uv run python -m bench.bench_harvest --records 20000
+
+Builds `--records` synthetic records from the real samples (litwatch.pubmed.synthetic; Entrez dates
+spread over 2025, so the search exceeds PubMed's 10,000-result cap and must be split), serves them
+from the local E-utilities server on loopback (every record's XML pre-rendered, as a real server's
+work is not what is measured) and harvests topic magnesium-sleep into a fresh warehouse at the
+real rate limit (3 req/s, no API key):
+- minimum requests = the esearches the plan needs (cap splits included) + sum over slices of
+  ceil(slice count / 500) efetches; redundant = made - minimum;
+- floor = requests made / allowed rate: no client can be faster without breaking NCBI's limit.
+The faulty case injects `--fault-rate` (default 5%) of faults: 429 (Retry-After 1 s), 503, dropped
+connections and truncated bodies in equal shares, seeded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import math
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from litwatch.config import Settings
+from litwatch.harvest import HarvestOptions, harvest_topic
+from litwatch.pubmed.corpus import Corpus
+from litwatch.pubmed.eutils_faults import FaultConfig
+from litwatch.pubmed.eutils_server import ServerConfig, serve_in_thread
+from litwatch.pubmed.records import PubmedRecord
+from litwatch.pubmed.synthetic import synthetic_records
+from litwatch.pubmed.xml_parser import iter_pubmed_xml
+from litwatch.topics import get_topic
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES_DIR = REPO.parent / "shared" / "data" / "pubmed_xml_samples"
+SINCE, UNTIL = date(2025, 1, 1), date(2025, 12, 31)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    records: int
+    requests: int
+    minimum: int
+    esearch: int
+    efetch: int
+    failed: int
+    retries: int
+    seconds: float
+    floor: float
+
+
+def templates() -> list[PubmedRecord]:
+    files = sorted(p for p in SAMPLES_DIR.rglob("*") if p.name.endswith((".xml", ".xml.gz")))
+    return [item for path in files for item in iter_pubmed_xml(path) if isinstance(item, PubmedRecord)]
+
+
+def build_corpus(count: int) -> Corpus:
+    corpus = Corpus()
+    corpus.add(synthetic_records(templates(), count, start=date(2025, 1, 1), days=365,
+                                 title_prefix="Magnesium and sleep: "))
+    return corpus
+
+
+def run_case(name: str, corpus: Corpus, faults: FaultConfig, rate: float, workdir: Path) -> Case:
+    settings = Settings.from_env({"LITWATCH_DB": str(workdir / f"{name}.duckdb")})
+    topic = get_topic(REPO / "topics", "magnesium-sleep")
+    with serve_in_thread(corpus, ServerConfig(faults=faults)) as server:
+        server.state.backend("efetch", {"id": ",".join(map(str, corpus.documents))})  # pre-render the XML
+        server.state.requests.clear()
+        started = time.monotonic()
+        summary = harvest_topic(dataclasses.replace(settings, eutils_url=server.url), topic, since=SINCE,
+                                until=UNTIL, options=HarvestOptions(rate=rate))
+        seconds = time.monotonic() - started
+    requests = server.state.requests
+    searches = [r for r in requests if r.utility == "esearch" and r.status == 200]
+    # The slices actually fetched are the searches whose count fits under the cap; each needs ceil(n/500).
+    slice_counts = [n for n in _counts(searches, corpus) if 0 < n <= 10_000]
+    minimum = len(searches) + sum(math.ceil(n / 500) for n in slice_counts)
+    return Case(name, summary.fetched, len(requests), minimum, len(searches),
+                sum(1 for r in requests if r.utility == "efetch"), summary.failed_requests, summary.retries,
+                seconds, len(requests) / rate)
+
+
+def _counts(searches: list, corpus: Corpus) -> list[int]:  # type: ignore[type-arg]
+    from litwatch.pubmed.query import DateFilter, search
+
+    return [
+        len(search(corpus.documents.values(), r.params["term"],
+                   DateFilter.from_params(r.params["datetype"], r.params["mindate"], r.params["maxdate"])))
+        for r in searches
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument("--rate", type=float, default=3.0, help="allowed requests/s (3 without an API key)")
+    parser.add_argument("--fault-rate", type=float, default=0.05)
+    args = parser.parse_args()
+    console = Console()
+    console.print(f"building {args.records:,} synthetic records ...")
+    corpus = build_corpus(args.records)
+    share = args.fault_rate / 4
+    cases = [("clean", FaultConfig()),
+             (f"{args.fault_rate:.0%} faults", FaultConfig(rate_429=share, rate_5xx=share, rate_reset=share,
+                                                           rate_truncate=share, retry_after_seconds=1, seed=1))]
+    table = Table("case", "records", "requests", "minimum", "extra", "esearch", "efetch", "failed",
+                  "retries", "wall s", "floor s", "wall/floor", title="litwatch harvest from the local server")
+    with tempfile.TemporaryDirectory() as workdir:
+        for name, faults in cases:
+            case = run_case(name.replace(" ", "_").replace("%", "pct"), corpus, faults, args.rate, Path(workdir))
+            table.add_row(name, f"{case.records:,}", str(case.requests), str(case.minimum),
+                          str(case.requests - case.minimum - case.retries), str(case.esearch), str(case.efetch),
+                          str(case.failed), str(case.retries), f"{case.seconds:.1f}", f"{case.floor:.1f}",
+                          f"{case.seconds / case.floor:.2f}")
+    console.print(table)
+    console.print(f"rate limit {args.rate:g} req/s; command: uv run python -m bench.bench_harvest "
+                  f"--records {args.records} --rate {args.rate:g} --fault-rate {args.fault_rate:g}")
+
+
+if __name__ == "__main__":
+    main()

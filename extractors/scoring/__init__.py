@@ -1,0 +1,1 @@
+"""Scoring of the extraction pipeline on annotated data: `litwatch evaluate --dataset NAME`."""

@@ -1,0 +1,1 @@
+"""One module per scoring dataset; each registers itself with `extractors.scoring.registry`."""

@@ -1,0 +1,276 @@
+"""The evidence scenario over real records: EBM-NLP abstracts loaded night by night into a warehouse.
+
+Records are real (ebm_nlp_documents.jsonl); what night 2 changes is scripted as PubMed would send it:
+a revised abstract (night 1 carries the abstract without its actigraphy sentence, night 2 the real
+one) and a RetractionIn notice (PMID 99999901, invented: the corpus has no retraction notices).
+
+Extraction is hand-written, as `ArticleExtraction`s stored through `warehouse.mentions` (the real
+0003 tables and views), and outcome findings as rows of a stand-in `outcomes` table with the columns
+documented for the 0004 view, until the extraction pipeline and that view land.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+
+from extractors.models import (
+    ArticleExtraction,
+    Design,
+    Direction,
+    Effect,
+    Mention,
+    PopulationAttrs,
+    TopicRelevance,
+)
+from litwatch.pubmed.records import CommentCorrection, PubmedRecord
+from litwatch.topics import Topic, load_topic_file
+from warehouse.articles import load_records
+from warehouse.connection import transaction
+from warehouse.mentions import store_extractions
+
+TOPIC_FILE = Path(__file__).parent / "fixtures" / "topics" / "sleep-education-autism.yaml"
+DOCUMENTS = "ebm_nlp/documents/ebm_nlp_documents.jsonl"
+EXTRACTOR = "scenario-hand-written"
+LATENCY, PROBLEMS, TST = "sleep onset latency", "parent-reported sleep problems", "total sleep time"
+ACTIGRAPHY = "There were no objective changes in sleep detected by actigraphy."
+RETRACTION_NOTICE = 99999901
+AgeGroup = Literal["children", "adolescents", "adults", "older_adults"]
+
+OUTCOMES_STANDIN = """
+CREATE TABLE outcomes (
+    topic VARCHAR, pmid BIGINT, text VARCHAR, concept VARCHAR, direction VARCHAR, significant BOOLEAN,
+    effect VARCHAR, effect_size DOUBLE, effect_kind VARCHAR, ci_low DOUBLE, ci_high DOUBLE, p_value DOUBLE,
+    sentence VARCHAR, section VARCHAR, start_char INTEGER, end_char INTEGER
+)
+"""
+
+
+@dataclass(frozen=True)
+class HandFinding:
+    """A finding as the outcome extractor would report it: the sentence quoted from the abstract."""
+
+    concept: str
+    sentence: str
+    effect: Effect
+    direction: Direction
+    significant: bool | None
+
+
+@dataclass(frozen=True)
+class HandStudy:
+    pmid: int
+    design: Design
+    sample_size: int
+    age_group: AgeGroup
+    condition_text: str
+    relevant: bool
+    findings: list[HandFinding] = field(default_factory=list)
+
+
+PAMPHLET_NULL = "Mean change in sleep-onset latency did not differ between the randomized groups"
+EDUCATION_IMPROVED = (
+    "Sleep latency, insomnia subscales on the Children's Sleep Habits Questionnaire, and other outcomes "
+    "related to child and family functioning improved with treatment."
+)
+PARENT_REPORT = (
+    "The BPT program group significantly improved more than the comparison group based on the primary "
+    "sleep outcome of parent report."
+)
+
+EDUCATION = HandStudy(
+    23754339,
+    "non_randomised_trial",
+    80,
+    "children",
+    "ASD",
+    True,
+    [
+        HandFinding(LATENCY, EDUCATION_IMPROVED, "benefit", "decrease", None),
+        HandFinding(PROBLEMS, EDUCATION_IMPROVED, "benefit", "decrease", None),
+    ],
+)
+PARENT_TRAINING_V1 = HandStudy(
+    23993773,
+    "rct",
+    40,
+    "children",
+    "ASD",
+    True,
+    [HandFinding(PROBLEMS, PARENT_REPORT, "benefit", "decrease", True)],
+)
+PARENT_TRAINING_V2 = HandStudy(
+    23993773,
+    "rct",
+    40,
+    "children",
+    "ASD",
+    True,
+    [
+        *PARENT_TRAINING_V1.findings,
+        HandFinding(LATENCY, ACTIGRAPHY, "null", "no_change", False),
+        HandFinding(TST, ACTIGRAPHY, "null", "no_change", False),
+    ],
+)
+PAMPHLET = HandStudy(
+    23118244,
+    "rct",
+    36,
+    "children",
+    "ASD",
+    True,
+    [HandFinding(LATENCY, PAMPHLET_NULL, "null", "no_change", False)],
+)
+WEIGHTED_BLANKET = HandStudy(  # a near miss: the query finds it, the intervention is not education
+    25022743,
+    "rct",
+    73,
+    "children",
+    "ASD",
+    False,
+    [HandFinding(TST, "did not increase TST", "null", "no_change", False)],
+)
+
+
+def scenario_topic() -> Topic:
+    return load_topic_file(TOPIC_FILE)
+
+
+def read_records(shared_data: Path) -> dict[int, PubmedRecord]:
+    """The scenario's real abstracts as PubMed records (EBM-NLP text: title, blank line, abstract)."""
+    wanted = {s.pmid for s in (EDUCATION, PARENT_TRAINING_V1, PAMPHLET, WEIGHTED_BLANKET)}
+    records = {}
+    with (shared_data / DOCUMENTS).open(encoding="utf-8") as lines:
+        for line in lines:
+            doc = json.loads(line)
+            if int(doc["pmid"]) in wanted:
+                title, _, abstract = doc["text"].partition("\n\n")
+                records[int(doc["pmid"])] = PubmedRecord(
+                    pmid=int(doc["pmid"]),
+                    title=title.strip(),
+                    abstract=abstract.strip(),
+                    mesh_terms=doc["mesh_terms"],
+                )
+    assert set(records) == wanted, "the scenario's EBM-NLP records are missing"
+    return records
+
+
+def night_records(records: dict[int, PubmedRecord], night: int) -> list[PubmedRecord]:
+    """Night 1: the education study, the parent-training trial without its actigraphy sentence, the
+    near miss. Night 2: the pamphlet trial, the full parent-training abstract, the retraction notice."""
+    training = records[PARENT_TRAINING_V1.pmid]
+    if night == 1:
+        assert ACTIGRAPHY in training.abstract
+        shortened = training.model_copy(update={"abstract": training.abstract.replace(" " + ACTIGRAPHY, "")})
+        return [records[EDUCATION.pmid], shortened, records[WEIGHTED_BLANKET.pmid]]
+    notice = CommentCorrection(ref_type="RetractionIn", pmid=RETRACTION_NOTICE, ref_source="Scenario notice")
+    retracted = records[EDUCATION.pmid].model_copy(update={"comments_corrections": [notice]})
+    return [records[PAMPHLET.pmid], training, retracted]
+
+
+def night_studies(night: int) -> list[HandStudy]:
+    if night == 1:
+        return [EDUCATION, PARENT_TRAINING_V1, WEIGHTED_BLANKET]
+    return [PAMPHLET, PARENT_TRAINING_V2, EDUCATION]
+
+
+def _span(text: str, phrase: str) -> tuple[int, int]:
+    start = text.index(phrase)
+    return start, start + len(phrase)
+
+
+def _extraction(study: HandStudy, record: PubmedRecord, version: int, topic: str) -> ArticleExtraction:
+    """What the pipeline would store: design, size, population spans with offsets into the abstract."""
+    size_text = {
+        80: "Eighty children",
+        40: "40 young children",
+        36: "Thirty-six children",
+        73: "Seventy-three",
+    }
+    mentions = []
+    for label, phrase, attrs in (
+        ("sample_size", size_text[study.sample_size], PopulationAttrs(sample_size=study.sample_size)),
+        ("age", "children", PopulationAttrs(age_group=study.age_group)),
+        ("condition", study.condition_text, PopulationAttrs(condition="autism spectrum disorder")),
+    ):
+        start, end = _span(record.abstract, phrase)
+        mentions.append(
+            Mention(
+                kind="population",
+                label=label,
+                section="abstract",
+                start_char=start,
+                end_char=end,
+                text=phrase,
+                population=attrs,
+            )
+        )
+    return ArticleExtraction(
+        pmid=study.pmid,
+        article_version=version,
+        extractor_version=EXTRACTOR,
+        design=study.design,
+        design_source="text",
+        sample_size=study.sample_size,
+        mentions=mentions,
+        relevance=[
+            TopicRelevance(topic=topic, relevant=study.relevant, reason="hand-judged for the scenario")
+        ],
+    )
+
+
+def _outcome_rows(study: HandStudy, record: PubmedRecord, topic: str) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for f in study.findings:
+        start, end = _span(record.abstract, f.sentence)
+        rows.append(
+            [
+                topic,
+                study.pmid,
+                f.sentence,
+                f.concept,
+                f.direction,
+                f.significant,
+                f.effect,
+                None,
+                None,
+                None,
+                None,
+                None,
+                f.sentence,
+                "abstract",
+                start,
+                end,
+            ]
+        )
+    return rows
+
+
+def load_night(con: duckdb.DuckDBPyConnection, shared_data: Path, night: int) -> None:
+    """Load one night's records, then store the extraction of every new or revised article version."""
+    topic = scenario_topic()
+    records = read_records(shared_data)
+    with transaction(con):
+        load_records(
+            con,
+            night_records(records, night),
+            source=f"scenario-night-{night}",
+            run_id=f"import-{night}",
+            topic=topic.id,
+        )
+    if night == 1:
+        con.execute(OUTCOMES_STANDIN)
+    current = {r.pmid: r for r in night_records(records, night)}
+    versions = dict(con.execute("SELECT pmid, version FROM articles").fetchall())
+    studies = night_studies(night)
+    with transaction(con):
+        store_extractions(con, [_extraction(s, current[s.pmid], versions[s.pmid], topic.id) for s in studies])
+        for s in studies:
+            con.execute("DELETE FROM outcomes WHERE pmid = ?", [s.pmid])
+            rows = _outcome_rows(s, current[s.pmid], topic.id)
+            if rows:
+                con.executemany(f"INSERT INTO outcomes VALUES ({', '.join('?' * 16)})", rows)
