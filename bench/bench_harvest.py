@@ -1,4 +1,4 @@
-"""Harvest benchmark: requests made vs the minimum, wall time vs the rate-limit floor, with and without faults.
+"""Harvest benchmark: requests made vs the minimum, wall time vs the rate-limit floor, clean and faulty.
 
     uv run python -m bench.bench_harvest --records 20000
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
+import os
 import tempfile
 import time
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from litwatch.config import Settings
 from litwatch.harvest import HarvestOptions, harvest_topic
 from litwatch.pubmed.corpus import Corpus
 from litwatch.pubmed.eutils_faults import FaultConfig
-from litwatch.pubmed.eutils_server import ServerConfig, serve_in_thread
+from litwatch.pubmed.eutils_server import LoggedRequest, ServerConfig, serve_in_thread
 from litwatch.pubmed.records import PubmedRecord
 from litwatch.pubmed.synthetic import synthetic_records
 from litwatch.pubmed.xml_parser import iter_pubmed_xml
@@ -64,8 +65,11 @@ def templates() -> list[PubmedRecord]:
 
 def build_corpus(count: int) -> Corpus:
     corpus = Corpus()
-    corpus.add(synthetic_records(templates(), count, start=date(2025, 1, 1), days=365,
-                                 title_prefix="Magnesium and sleep: "))
+    corpus.add(
+        synthetic_records(
+            templates(), count, start=date(2025, 1, 1), days=365, title_prefix="Magnesium and sleep: "
+        )
+    )
     return corpus
 
 
@@ -76,25 +80,44 @@ def run_case(name: str, corpus: Corpus, faults: FaultConfig, rate: float, workdi
         server.state.backend("efetch", {"id": ",".join(map(str, corpus.documents))})  # pre-render the XML
         server.state.requests.clear()
         started = time.monotonic()
-        summary = harvest_topic(dataclasses.replace(settings, eutils_url=server.url), topic, since=SINCE,
-                                until=UNTIL, options=HarvestOptions(rate=rate))
+        summary = harvest_topic(
+            dataclasses.replace(settings, eutils_url=server.url),
+            topic,
+            since=SINCE,
+            until=UNTIL,
+            options=HarvestOptions(rate=rate),
+        )
         seconds = time.monotonic() - started
     requests = server.state.requests
-    searches = [r for r in requests if r.utility == "esearch" and r.status == 200]
+    searches = [r for r in requests if r.utility == "esearch" and r.status == 200 and r.fault is None]
     # The slices actually fetched are the searches whose count fits under the cap; each needs ceil(n/500).
     slice_counts = [n for n in _counts(searches, corpus) if 0 < n <= 10_000]
     minimum = len(searches) + sum(math.ceil(n / 500) for n in slice_counts)
-    return Case(name, summary.fetched, len(requests), minimum, len(searches),
-                sum(1 for r in requests if r.utility == "efetch"), summary.failed_requests, summary.retries,
-                seconds, len(requests) / rate)
+    return Case(
+        name,
+        summary.fetched,
+        len(requests),
+        minimum,
+        len(searches),
+        sum(1 for r in requests if r.utility == "efetch"),
+        summary.failed_requests,
+        summary.retries,
+        seconds,
+        len(requests) / rate,
+    )
 
 
-def _counts(searches: list, corpus: Corpus) -> list[int]:  # type: ignore[type-arg]
+def _counts(searches: list[LoggedRequest], corpus: Corpus) -> list[int]:
     from litwatch.pubmed.query import DateFilter, search
 
     return [
-        len(search(corpus.documents.values(), r.params["term"],
-                   DateFilter.from_params(r.params["datetype"], r.params["mindate"], r.params["maxdate"])))
+        len(
+            search(
+                corpus.documents.values(),
+                r.params["term"],
+                DateFilter.from_params(r.params["datetype"], r.params["mindate"], r.params["maxdate"]),
+            )
+        )
         for r in searches
     ]
 
@@ -109,21 +132,60 @@ def main() -> None:
     console.print(f"building {args.records:,} synthetic records ...")
     corpus = build_corpus(args.records)
     share = args.fault_rate / 4
-    cases = [("clean", FaultConfig()),
-             (f"{args.fault_rate:.0%} faults", FaultConfig(rate_429=share, rate_5xx=share, rate_reset=share,
-                                                           rate_truncate=share, retry_after_seconds=1, seed=1))]
-    table = Table("case", "records", "requests", "minimum", "extra", "esearch", "efetch", "failed",
-                  "retries", "wall s", "floor s", "wall/floor", title="litwatch harvest from the local server")
+    cases = [
+        ("clean", FaultConfig()),
+        (
+            f"{args.fault_rate:.0%} faults",
+            FaultConfig(
+                rate_429=share,
+                rate_5xx=share,
+                rate_reset=share,
+                rate_truncate=share,
+                retry_after_seconds=1,
+                seed=1,
+            ),
+        ),
+    ]
+    table = Table(
+        "case",
+        "records",
+        "requests",
+        "minimum",
+        "extra",
+        "esearch",
+        "efetch",
+        "failed",
+        "retries",
+        "wall s",
+        "floor s",
+        "wall/floor",
+        title="litwatch harvest from the local server",
+    )
     with tempfile.TemporaryDirectory() as workdir:
         for name, faults in cases:
-            case = run_case(name.replace(" ", "_").replace("%", "pct"), corpus, faults, args.rate, Path(workdir))
-            table.add_row(name, f"{case.records:,}", str(case.requests), str(case.minimum),
-                          str(case.requests - case.minimum - case.retries), str(case.esearch), str(case.efetch),
-                          str(case.failed), str(case.retries), f"{case.seconds:.1f}", f"{case.floor:.1f}",
-                          f"{case.seconds / case.floor:.2f}")
+            case = run_case(
+                name.replace(" ", "_").replace("%", "pct"), corpus, faults, args.rate, Path(workdir)
+            )
+            table.add_row(
+                name,
+                f"{case.records:,}",
+                str(case.requests),
+                str(case.minimum),
+                str(case.requests - case.minimum - case.retries),
+                str(case.esearch),
+                str(case.efetch),
+                str(case.failed),
+                str(case.retries),
+                f"{case.seconds:.1f}",
+                f"{case.floor:.1f}",
+                f"{case.seconds / case.floor:.2f}",
+            )
     console.print(table)
-    console.print(f"rate limit {args.rate:g} req/s; command: uv run python -m bench.bench_harvest "
-                  f"--records {args.records} --rate {args.rate:g} --fault-rate {args.fault_rate:g}")
+    console.print(
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; rate limit {args.rate:g} req/s; "
+        f"command: uv run python -m bench.bench_harvest --records {args.records} --rate {args.rate:g} "
+        f"--fault-rate {args.fault_rate:g}"
+    )
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ SPAN_EXTENSIONS: dict[str, object] = {
     "dose": None,
     "population": None,
     "long_form": None,
+    "outcome": None,
 }
 
 

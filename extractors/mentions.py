@@ -12,6 +12,7 @@ from extractors.text import ArticleInput, locate
 MENTION_GROUPS: dict[str, tuple[str, str, str]] = {
     "dose": ("dose", "dose", "dose"),
     "population": ("population", "population", "population"),
+    "outcome": ("outcome", "outcome", "outcome"),
 }
 
 

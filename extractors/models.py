@@ -65,6 +65,8 @@ class OutcomeAttrs(BaseModel):
     ci_high: float | None = None
     p_value: float | None = None
     sentence: str | None = None
+    # "improved"/"worsened" where the text judges the change itself (then the topic's `better` is not needed).
+    polarity: Literal["improved", "worsened"] | None = None
 
 
 class Mention(BaseModel):
@@ -87,6 +89,18 @@ class TopicRelevance(BaseModel):
     reason: str
 
 
+class TopicOutcome(BaseModel):
+    """One outcome mention read for one topic: the canonical outcome it names (None if none) and
+    whether its finding is good news for that topic."""
+
+    topic: str
+    section: Section
+    start_char: int
+    end_char: int
+    concept: str | None = None
+    effect: Effect = "unclear"
+
+
 class ArticleExtraction(BaseModel):
     """Everything the pipeline found in one stored version of one article."""
 
@@ -99,6 +113,7 @@ class ArticleExtraction(BaseModel):
     mentions: list[Mention] = Field(default_factory=list)
     skipped_reason: str | None = None
     relevance: list[TopicRelevance] = Field(default_factory=list)
+    topic_outcomes: list[TopicOutcome] = Field(default_factory=list)
 
 
 class Abbreviation(BaseModel):

@@ -25,8 +25,17 @@ from extractors.serialization import register_msgpack_models
 EXTRACTORS = Path(__file__).parent
 PIPELINE_CONFIG = EXTRACTORS / "pipeline.yaml"
 VERSIONED_PATHS = (
-    "components", "model", "pipeline.yaml", "pipeline.py", "text.py", "extensions.py", "mentions.py",
-    "relevance.py", "relevance.yaml", "models.py",
+    "components",
+    "model",
+    "pipeline.yaml",
+    "pipeline.py",
+    "text.py",
+    "extensions.py",
+    "mentions.py",
+    "relevance.py",
+    "relevance.yaml",
+    "models.py",
+    "findings",
 )
 
 

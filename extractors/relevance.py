@@ -66,7 +66,9 @@ def assess_relevance(doc: Doc, topic: Topic) -> TopicRelevance:
     outcome_hit = outcomes.search(text) if outcomes else None
     if outcome_hit is None:
         names = ", ".join(o.name for o in topic.outcomes) or "the topic's outcomes"
-        return TopicRelevance(topic=topic.id, relevant=False, reason=f"none of the outcomes is mentioned ({names})")
+        return TopicRelevance(
+            topic=topic.id, relevant=False, reason=f"none of the outcomes is mentioned ({names})"
+        )
     outcome_in_title = outcomes is not None and outcomes.search(title) is not None
     terms = "|".join(re.escape(t) for t in topic.intervention.all_terms)
     for rule in near_misses():

@@ -6,6 +6,8 @@ mapping, so `text == field[start:end]` holds for every mention.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy
 from pydantic import BaseModel, Field
 from spacy.language import Language
@@ -79,4 +81,4 @@ def sentence_ranges(doc: Doc) -> list[tuple[int, int]]:
     if starts[0] != 0:
         starts.insert(0, 0)
     chars = [doc[i].idx for i in starts] + [len(doc_text(doc))]
-    return list(zip(chars[:-1], chars[1:], strict=True))
+    return list(pairwise(chars))

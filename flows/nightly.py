@@ -35,11 +35,11 @@ from prefect.exceptions import ObjectNotFound
 from prefect.states import State
 from spacy.language import Language
 
-from flows.results import NightlyResult, ReportFiles, TopicFailure, TopicNight
+from flows.results import NightlyResult, NightlyRunFailed, ReportFiles, TopicFailure, TopicNight
 from litwatch.config import Settings
 from litwatch.digest.models import DigestResult
 from litwatch.digest.send import send_digest
-from litwatch.errors import DigestError, HarvestError, LitwatchError, WarehouseLockedError
+from litwatch.errors import DigestError, HarvestError, SearchRejectedError, WarehouseLockedError
 from litwatch.evidence.commands import produce_report
 from litwatch.evidence.diff import describe_flag
 from litwatch.evidence.service import SummaryResult, summarise_topic
@@ -56,17 +56,18 @@ EUTILS_CONCURRENCY = 1
 TRANSIENT_ERRORS = (HarvestError, WarehouseLockedError, httpx.TransportError)
 
 
-class NightlyRunFailed(LitwatchError):
-    """Some topics of a nightly run failed; `result` holds what every topic did."""
-
-    def __init__(self, result: NightlyResult) -> None:
-        super().__init__(f"Nightly run finished with failures: {result.message()}.")
-        self.result = result
-
-
 def _transient(task: Any, task_run: Any, state: State[Any]) -> bool:
-    """Retry what can pass by itself (network trouble, a warehouse locked by another process) only."""
-    return isinstance(state.result(raise_on_failure=False), TRANSIENT_ERRORS)
+    """Retry what can pass by itself (network trouble, a warehouse locked by another process) only.
+
+    A harvest error caused by PubMed rejecting the query is the curator's to fix, so it is not retried."""
+    error = state.result(raise_on_failure=False)
+    causes = []
+    while isinstance(error, BaseException):
+        causes.append(error)
+        error = error.__cause__
+    if not causes or any(isinstance(cause, SearchRejectedError) for cause in causes):
+        return False
+    return isinstance(causes[0], TRANSIENT_ERRORS)
 
 
 def _topic_file_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
@@ -98,8 +99,13 @@ def load_topic(settings: Settings, topic_id: str) -> Topic:
 
 @task(name="open-run", cache_policy=NO_CACHE)
 def open_run(settings: Settings, topic: Topic) -> str:
+    """Record the run; earlier runs of the topic left `running` by a killed process are closed as failed."""
     with connect(settings.db_path) as con:
-        return start_run(con, "nightly", topic.id)
+        interrupted = figures.close_interrupted_runs(con, topic.id)
+        run_id = start_run(con, "nightly", topic.id)
+    if interrupted:
+        get_run_logger().warning(f"{interrupted} interrupted nightly run(s) of {topic.id} closed as failed.")
+    return run_id
 
 
 @task(
@@ -161,10 +167,10 @@ def report(settings: Settings, topic: Topic, run_id: str) -> ReportFiles:
     return files
 
 
-@task(name="digest", retries=1, retry_delay_seconds=60, cache_policy=NO_CACHE)
+# No task retries: an undelivered digest stays recorded in `digests` and the next run re-sends it.
+@task(name="digest", retries=0, cache_policy=NO_CACHE)
 def digest(settings: Settings, topic: Topic, run_id: str, dry_run: bool) -> DigestResult:
-    """Send the run's digest (or write it to the outbox); an undelivered one fails the task and is
-    re-sent by the next run (the `digests` table remembers it)."""
+    """Send the run's digest (or write it to the outbox); an undelivered one fails the task."""
     with connect(settings.db_path) as con:
         result = send_digest(settings, con, topic, run_id, dry_run)
     where = f" to {result.eml_path}" if result.eml_path else ""

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from litwatch.errors import LitwatchError
+
 
 class ReportFiles(BaseModel):
     """Where a topic's report was written, in each format."""
@@ -69,3 +71,11 @@ class NightlyResult(BaseModel):
             return f"{ok}."
         failed = "; ".join(f"{f.topic}: {f.error}" for f in self.failures)
         return f"{ok}, {len(self.failures)} failed ({failed})"
+
+
+class NightlyRunFailed(LitwatchError):
+    """Some topics of a nightly run failed; `result` holds what every topic did."""
+
+    def __init__(self, result: NightlyResult) -> None:
+        super().__init__(f"Nightly run finished with failures: {result.message()}.")
+        self.result = result

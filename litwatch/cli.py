@@ -335,7 +335,7 @@ def run_command(
     Example: litwatch run --topic magnesium-sleep --dry-run
     """
     from flows.local import run_nightly
-    from flows.nightly import NightlyRunFailed
+    from flows.results import NightlyRunFailed
 
     try:
         result = run_nightly(topics or None, dry_run=dry_run, lock_wait_seconds=wait)
@@ -372,6 +372,33 @@ def demo_command(
     console.print(final_summary(result))
     if result.failures:
         raise LitwatchError(f"{len(result.failures)} topic run(s) failed in the demo (see the tables above).")
+
+
+@app.command("evaluate")
+def evaluate_command(
+    dataset: Annotated[list[str], typer.Option("--dataset", help="Scoring dataset (repeatable), or 'all'.")],
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the scores as JSON here.")] = None,
+    data: Annotated[Path, typer.Option("--data", help="Shared annotated data folder.")] = Path("../shared/data"),
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Score only the first N documents.")] = None,
+) -> None:
+    """Score the extraction pipeline on annotated dev data: precision, recall and F1 per field (the
+    `level` column says token, span or document), or accuracy for per-abstract fields.
+
+    Datasets: ebm_nlp_participants, pico_corpus, evidencemap_counts, dose_interventions,
+    design_publication_types (and any other module in extractors/scoring/datasets/), or 'all'.
+
+    Example: litwatch evaluate --dataset dose_interventions --json scores.json
+    """
+    from extractors.scoring.evaluate import evaluate_datasets
+    from extractors.scoring.render import score_table, scores_json
+
+    scores = evaluate_datasets(dataset, data, limit)
+    for score in scores:
+        console.print(score_table(score))
+    if json_out is not None:
+        json_out.write_text(scores_json(scores), encoding="utf-8")
+    version = scores[0].extractor_version if scores else "-"
+    console.print(f"Scored {len(scores)} dataset(s) with extractor {version}.", highlight=False)
 
 
 def main() -> None:

@@ -25,6 +25,10 @@ class HarvestError(LitwatchError):
     """A harvest that could not fetch everything; the watermark was not advanced."""
 
 
+class SearchRejectedError(HarvestError):
+    """PubMed rejected the topic's query (syntax, unknown field): only changing the query helps."""
+
+
 class DigestError(LitwatchError):
     """A digest that cannot be composed or sent as configured (SMTP URL, recipients, unknown run)."""
 

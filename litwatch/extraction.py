@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 
 from extractors.mentions import to_extraction
 from extractors.models import ArticleExtraction, TopicRelevance
+from extractors.outcome_mapping import map_topic_outcomes
 from extractors.pipeline import extractor_version, load_pipeline
 from extractors.relevance import assess_relevance
 from extractors.text import ArticleInput, make_article_doc
@@ -145,6 +146,8 @@ def _extract_one(nlp: Language, job: _Job, version: str) -> ArticleExtraction:
 def _result(doc: Doc, job: _Job, version: str) -> ArticleExtraction:
     extraction = to_extraction(doc, job.pending.article, version)
     extraction.relevance = [assess_relevance(doc, topic) for topic in job.topics]
+    abbreviations = doc._.abbreviations or []
+    extraction.topic_outcomes = [o for t in job.topics for o in map_topic_outcomes(extraction, abbreviations, t)]
     return extraction
 
 
@@ -155,7 +158,9 @@ def _skipped(job: _Job, version: str, reason: str | None = None) -> ArticleExtra
         article_version=job.pending.article.article_version,
         extractor_version=version,
         skipped_reason=reason,
-        relevance=[TopicRelevance(topic=t.id, relevant=False, reason=f"not extracted: {reason}") for t in job.topics],
+        relevance=[
+            TopicRelevance(topic=t.id, relevant=False, reason=f"not extracted: {reason}") for t in job.topics
+        ],
     )
 
 
@@ -176,6 +181,9 @@ def _run_counts(summary: ExtractSummary) -> RunCounts:
         records_new=summary.extracted,
         records_unchanged=summary.skipped,
         records_failed=summary.failed,
-        detail={"mentions": summary.mentions, "relevant": summary.relevant,
-                "extractor_version": summary.extractor_version},
+        detail={
+            "mentions": summary.mentions,
+            "relevant": summary.relevant,
+            "extractor_version": summary.extractor_version,
+        },
     )

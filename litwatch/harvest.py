@@ -30,6 +30,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from litwatch.config import Settings
 from litwatch.errors import HarvestError, InputError
+from litwatch.prefetch import prefetched
 from litwatch.pubmed.eutils_client import EutilsClient, RetryPolicy
 from litwatch.pubmed.eutils_fetch import MAX_BATCH, DateWindow, HistoryFetcher, SearchSlice
 from litwatch.pubmed.eutils_responses import PUBMED_MAX_HITS
@@ -148,13 +149,14 @@ class _HarvestRun:
         if progress is not None:
             progress(0, self.searched)
         pending: list[ParsedItem] | None = None
-        for batch in _unseen(self._all_batches(slices), set()):
-            if pending is not None:
-                with transaction(self.con):
-                    self._load(pending)
-            pending = batch
-            if progress is not None:
-                progress(self.fetcher.stats.fetched, self.searched)
+        with prefetched(_unseen(self._all_batches(slices), set())) as batches:
+            for batch in batches:
+                if pending is not None:
+                    with transaction(self.con):
+                        self._load(pending)
+                pending = batch
+                if progress is not None:
+                    progress(self.fetcher.stats.fetched, self.searched)
         with transaction(self.con):
             if pending is not None:
                 self._load(pending)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,3 +27,16 @@ def xml_samples(shared_data: Path) -> Path:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "litwatch.duckdb"
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[str]:
+    """One temporary Prefect API for the whole session (each start costs tens of seconds); yields its URL."""
+    from flows.local import prepare_prefect_environment
+
+    prepare_prefect_environment()
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=300):
+        yield str(PREFECT_API_URL.value())

@@ -4,9 +4,9 @@ Records are real (ebm_nlp_documents.jsonl); what night 2 changes is scripted as 
 a revised abstract (night 1 carries the abstract without its actigraphy sentence, night 2 the real
 one) and a RetractionIn notice (PMID 99999901, invented: the corpus has no retraction notices).
 
-Extraction is hand-written, as `ArticleExtraction`s stored through `warehouse.mentions` (the real
-0003 tables and views), and outcome findings as rows of a stand-in `outcomes` table with the columns
-documented for the 0004 view, until the extraction pipeline and that view land.
+Extraction is hand-written: `ArticleExtraction`s (design, size, population and outcome mentions, the
+topic's reading of each outcome) stored through `warehouse.mentions` into the real tables. Until the
+0004 `outcomes` view exists, a stand-in table with its documented columns holds the same findings.
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ from extractors.models import (
     Direction,
     Effect,
     Mention,
+    OutcomeAttrs,
     PopulationAttrs,
+    TopicOutcome,
     TopicRelevance,
 )
 from litwatch.pubmed.records import CommentCorrection, PubmedRecord
@@ -36,7 +38,12 @@ from warehouse.mentions import store_extractions
 TOPIC_FILE = Path(__file__).parent / "fixtures" / "topics" / "sleep-education-autism.yaml"
 DOCUMENTS = "ebm_nlp/documents/ebm_nlp_documents.jsonl"
 EXTRACTOR = "scenario-hand-written"
-LATENCY, PROBLEMS, TST = "sleep onset latency", "parent-reported sleep problems", "total sleep time"
+LATENCY, PROBLEMS, OBJECTIVE, TST = (
+    "sleep onset latency",
+    "parent-reported sleep problems",
+    "objective sleep",
+    "total sleep time",
+)
 ACTIGRAPHY = "There were no objective changes in sleep detected by actigraphy."
 RETRACTION_NOTICE = 99999901
 AgeGroup = Literal["children", "adolescents", "adults", "older_adults"]
@@ -52,9 +59,10 @@ CREATE TABLE outcomes (
 
 @dataclass(frozen=True)
 class HandFinding:
-    """A finding as the outcome extractor would report it: the sentence quoted from the abstract."""
+    """A finding as the outcome extractor would report it: the outcome phrase inside its sentence."""
 
     concept: str
+    phrase: str
     sentence: str
     effect: Effect
     direction: Direction
@@ -90,8 +98,8 @@ EDUCATION = HandStudy(
     "ASD",
     True,
     [
-        HandFinding(LATENCY, EDUCATION_IMPROVED, "benefit", "decrease", None),
-        HandFinding(PROBLEMS, EDUCATION_IMPROVED, "benefit", "decrease", None),
+        HandFinding(LATENCY, "Sleep latency", EDUCATION_IMPROVED, "benefit", "decrease", None),
+        HandFinding(PROBLEMS, "insomnia subscales", EDUCATION_IMPROVED, "benefit", "decrease", None),
     ],
 )
 PARENT_TRAINING_V1 = HandStudy(
@@ -101,7 +109,7 @@ PARENT_TRAINING_V1 = HandStudy(
     "children",
     "ASD",
     True,
-    [HandFinding(PROBLEMS, PARENT_REPORT, "benefit", "decrease", True)],
+    [HandFinding(PROBLEMS, "sleep outcome of parent report", PARENT_REPORT, "benefit", "decrease", True)],
 )
 PARENT_TRAINING_V2 = HandStudy(
     23993773,
@@ -112,8 +120,7 @@ PARENT_TRAINING_V2 = HandStudy(
     True,
     [
         *PARENT_TRAINING_V1.findings,
-        HandFinding(LATENCY, ACTIGRAPHY, "null", "no_change", False),
-        HandFinding(TST, ACTIGRAPHY, "null", "no_change", False),
+        HandFinding(OBJECTIVE, "objective changes in sleep", ACTIGRAPHY, "null", "no_change", False),
     ],
 )
 PAMPHLET = HandStudy(
@@ -123,7 +130,7 @@ PAMPHLET = HandStudy(
     "children",
     "ASD",
     True,
-    [HandFinding(LATENCY, PAMPHLET_NULL, "null", "no_change", False)],
+    [HandFinding(LATENCY, "sleep-onset latency", PAMPHLET_NULL, "null", "no_change", False)],
 )
 WEIGHTED_BLANKET = HandStudy(  # a near miss: the query finds it, the intervention is not education
     25022743,
@@ -132,7 +139,7 @@ WEIGHTED_BLANKET = HandStudy(  # a near miss: the query finds it, the interventi
     "children",
     "ASD",
     False,
-    [HandFinding(TST, "did not increase TST", "null", "no_change", False)],
+    [HandFinding(TST, "TST", "did not increase TST", "null", "no_change", False)],
 )
 
 
@@ -178,35 +185,57 @@ def night_studies(night: int) -> list[HandStudy]:
     return [PAMPHLET, PARENT_TRAINING_V2, EDUCATION]
 
 
-def _span(text: str, phrase: str) -> tuple[int, int]:
-    start = text.index(phrase)
+def _span(text: str, phrase: str, within: str | None = None) -> tuple[int, int]:
+    """Offsets of `phrase` in `text`, looked for inside the sentence `within` when given."""
+    offset = text.index(within) if within else 0
+    start = text.index(phrase, offset)
     return start, start + len(phrase)
 
 
+def _mention(label: str, span: tuple[int, int], text: str, attrs: PopulationAttrs | OutcomeAttrs) -> Mention:
+    population, outcome = (attrs, None) if isinstance(attrs, PopulationAttrs) else (None, attrs)
+    return Mention(
+        kind="population" if population else "outcome",
+        label=label,
+        section="abstract",
+        start_char=span[0],
+        end_char=span[1],
+        text=text,
+        population=population,
+        outcome=outcome,
+    )
+
+
 def _extraction(study: HandStudy, record: PubmedRecord, version: int, topic: str) -> ArticleExtraction:
-    """What the pipeline would store: design, size, population spans with offsets into the abstract."""
+    """What the pipeline would store: design, size, population spans, outcome findings and their
+    reading for the topic, with offsets into the abstract."""
     size_text = {
         80: "Eighty children",
         40: "40 young children",
         36: "Thirty-six children",
         73: "Seventy-three",
     }
-    mentions = []
-    for label, phrase, attrs in (
+    population = [
         ("sample_size", size_text[study.sample_size], PopulationAttrs(sample_size=study.sample_size)),
         ("age", "children", PopulationAttrs(age_group=study.age_group)),
         ("condition", study.condition_text, PopulationAttrs(condition="autism spectrum disorder")),
-    ):
-        start, end = _span(record.abstract, phrase)
-        mentions.append(
-            Mention(
-                kind="population",
-                label=label,
+    ]
+    mentions = [
+        _mention(label, _span(record.abstract, phrase), phrase, attrs) for label, phrase, attrs in population
+    ]
+    readings = []
+    for f in study.findings:
+        span = _span(record.abstract, f.phrase, within=f.sentence)
+        finding = OutcomeAttrs(direction=f.direction, significant=f.significant, sentence=f.sentence)
+        mentions.append(_mention("outcome", span, f.phrase, finding))
+        readings.append(
+            TopicOutcome(
+                topic=topic,
                 section="abstract",
-                start_char=start,
-                end_char=end,
-                text=phrase,
-                population=attrs,
+                start_char=span[0],
+                end_char=span[1],
+                concept=f.concept,
+                effect=f.effect,
             )
         )
     return ArticleExtraction(
@@ -220,31 +249,46 @@ def _extraction(study: HandStudy, record: PubmedRecord, version: int, topic: str
         relevance=[
             TopicRelevance(topic=topic, relevant=study.relevant, reason="hand-judged for the scenario")
         ],
+        topic_outcomes=readings,
     )
 
 
-def _outcome_rows(study: HandStudy, record: PubmedRecord, topic: str) -> list[list[object]]:
+def _outcomes_is_standin(con: duckdb.DuckDBPyConnection) -> bool:
+    """True while the 0004 `outcomes` view is missing: a stand-in table then holds the findings."""
+    found = con.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_name = 'outcomes'"
+    ).fetchone()
+    if found is None:
+        con.execute(OUTCOMES_STANDIN)
+        return True
+    return found[0] == "BASE TABLE"
+
+
+def _standin_rows(extraction: ArticleExtraction, topic: str) -> list[list[object]]:
+    findings = {(m.start_char, m.end_char): m for m in extraction.mentions if m.outcome is not None}
     rows: list[list[object]] = []
-    for f in study.findings:
-        start, end = _span(record.abstract, f.sentence)
+    for reading in extraction.topic_outcomes:
+        mention = findings[(reading.start_char, reading.end_char)]
+        assert mention.outcome is not None
+        o = mention.outcome
         rows.append(
             [
                 topic,
-                study.pmid,
-                f.sentence,
-                f.concept,
-                f.direction,
-                f.significant,
-                f.effect,
+                extraction.pmid,
+                mention.text,
+                reading.concept,
+                o.direction,
+                o.significant,
+                reading.effect,
                 None,
                 None,
                 None,
                 None,
                 None,
-                f.sentence,
+                o.sentence,
                 "abstract",
-                start,
-                end,
+                mention.start_char,
+                mention.end_char,
             ]
         )
     return rows
@@ -262,15 +306,14 @@ def load_night(con: duckdb.DuckDBPyConnection, shared_data: Path, night: int) ->
             run_id=f"import-{night}",
             topic=topic.id,
         )
-    if night == 1:
-        con.execute(OUTCOMES_STANDIN)
     current = {r.pmid: r for r in night_records(records, night)}
     versions = dict(con.execute("SELECT pmid, version FROM articles").fetchall())
-    studies = night_studies(night)
+    extractions = [_extraction(s, current[s.pmid], versions[s.pmid], topic.id) for s in night_studies(night)]
+    standin = _outcomes_is_standin(con)
     with transaction(con):
-        store_extractions(con, [_extraction(s, current[s.pmid], versions[s.pmid], topic.id) for s in studies])
-        for s in studies:
-            con.execute("DELETE FROM outcomes WHERE pmid = ?", [s.pmid])
-            rows = _outcome_rows(s, current[s.pmid], topic.id)
+        store_extractions(con, extractions)
+        for extraction in extractions if standin else []:
+            con.execute("DELETE FROM outcomes WHERE pmid = ?", [extraction.pmid])
+            rows = _standin_rows(extraction, topic.id)
             if rows:
                 con.executemany(f"INSERT INTO outcomes VALUES ({', '.join('?' * 16)})", rows)

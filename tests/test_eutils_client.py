@@ -168,3 +168,13 @@ def test_short_or_cut_efetch_bodies_are_retryable(records: list[PubmedRecord]) -
         parse_efetch(body, 4)
     with pytest.raises(RetryableResponse, match="truncated"):
         parse_efetch(body[: len(body) // 2], 3)
+
+
+def test_a_rejected_query_is_a_harvest_error_not_retried(records: list[PubmedRecord]) -> None:
+    with (
+        serve_in_thread(corpus_of(records)) as server,
+        EutilsClient(server.url, email="a@example.org", rate=1000, retry=FAST_RETRY) as client,
+        pytest.raises(HarvestError, match=r"PubMed rejected the search: Unmatched '\(' at character 1"),
+    ):
+        client.esearch("(magnesium AND sleep")
+    assert len(server.state.requests) == 1

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,7 @@ from litwatch.pubmed.eutils_client import parse_efetch
 from litwatch.pubmed.eutils_faults import FaultConfig, FaultInjector
 from litwatch.pubmed.eutils_server import ServerConfig, serve_in_thread
 from litwatch.pubmed.records import PubmedRecord
+from tests.conftest import REPO
 from tests.harvest_support import corpus_of, sleep_records
 
 TERM = "magnesium[tiab] AND sleep[tiab]"
@@ -176,3 +180,34 @@ def test_jsonl_corpus_round_trips_gzipped(records: list[PubmedRecord], tmp_path:
     path = tmp_path / "corpus.jsonl.gz"
     assert write_jsonl(path, records) == len(records)
     assert [d.record for d in load_corpus([path]).documents.values()] == records
+
+
+def test_cli_server_serves_a_jsonl_corpus(records: list[PubmedRecord], tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    write_jsonl(corpus, records)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from litwatch.cli import main; main()",
+            "eutils-server",
+            "--corpus",
+            str(corpus),
+            "--port",
+            "0",
+            "--max-hits",
+            "50",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    try:
+        assert process.stderr is not None
+        url = process.stderr.readline().split()[2]
+        answer = entrez(httpx.get(f"{url}esearch.fcgi", params={"db": "pubmed", "term": TERM}).content)
+        assert answer["Count"] == str(len(records))
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

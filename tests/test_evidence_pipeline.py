@@ -15,7 +15,7 @@ from litwatch.config import Settings
 from litwatch.evidence.render import render_markdown
 from litwatch.evidence.service import summarise_topic, topic_report
 from litwatch.extraction import extract_articles
-from tests.evidence_support import NIGHT_1
+from tests.evidence_support import NIGHT_1, NIGHT_2
 from tests.evidence_warehouse import (
     OUTCOMES_STANDIN,
     TOPIC_FILE,
@@ -52,10 +52,13 @@ def test_real_extraction_feeds_summary_and_report(db_path: Path, shared_data: Pa
             run_id="import-1",
             topic=topic.id,
         )
+    with connect(db_path) as con:
+        _ensure_outcomes(con)
+        before = summarise_topic(con, topic, "before-extract", now=NIGHT_1)
+    assert before.awaiting_extraction == 4 and "4 article(s) await extraction" in before.line()
     summary = extract_articles(settings, [topic.id])
     assert summary.articles == 4
     with connect(db_path) as con:
-        _ensure_outcomes(con)
         studies = {s.pmid: s for s in load_study_evidence(con, topic.id)}
         assert set(studies) == {
             23754339,
@@ -64,7 +67,8 @@ def test_real_extraction_feeds_summary_and_report(db_path: Path, shared_data: Pa
         }  # the weighted-blanket near miss is not relevant
         assert studies[23754339].retracted and studies[23754339].notices[0].notice_pmid == 99999901
         assert all("children" in p.descriptors() for s in studies.values() for p in s.populations)
-        result = summarise_topic(con, topic, "pipeline-1", now=NIGHT_1)
+        result = summarise_topic(con, topic, "pipeline-1", now=NIGHT_2)
+        assert result.awaiting_extraction == 0
         assert [o.name for o in result.summary.outcomes] == [o.name for o in topic.outcomes]
         markdown = render_markdown(topic_report(con, topic, now=NIGHT_1))
     assert "3 judged relevant" in markdown and "25022743" not in markdown

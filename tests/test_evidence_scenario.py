@@ -11,6 +11,7 @@ from tests.evidence_support import NIGHT_1, NIGHT_2
 from tests.evidence_warehouse import (
     EDUCATION,
     LATENCY,
+    OBJECTIVE,
     PAMPHLET,
     PARENT_TRAINING_V1,
     PROBLEMS,
@@ -43,6 +44,7 @@ def test_night_1_summary(db_path: Path, shared_data: Path) -> None:
     assert verdicts(first) == {
         LATENCY: ("supported", "V4"),
         PROBLEMS: ("supported", "V4"),
+        OBJECTIVE: ("insufficient", "V1"),
         TST: ("insufficient", "V1"),
     }
     latency = first.summary.outcome(LATENCY)
@@ -69,13 +71,14 @@ def test_night_1_summary(db_path: Path, shared_data: Path) -> None:
 def test_night_2_verdicts_and_flags(db_path: Path, shared_data: Path) -> None:
     _, second = run_nights(db_path, shared_data)
     assert verdicts(second) == {
-        LATENCY: ("not supported", "V5"),
+        LATENCY: ("insufficient", "V2"),
         PROBLEMS: ("insufficient", "V2"),
-        TST: ("insufficient", "V2"),
+        OBJECTIVE: ("insufficient", "V2"),
+        TST: ("insufficient", "V1"),
     }
     latency = second.summary.outcome(LATENCY)
     assert latency is not None
-    assert [(s.pmid, s.effect) for s in latency.studies] == [(TRAINING, "null"), (PAMPHLET_RCT, "null")]
+    assert [(s.pmid, s.design, s.effect) for s in latency.studies] == [(PAMPHLET_RCT, "rct", "null")]
     assert [(e.pmid, e.reason, e.notice_pmid) for e in latency.excluded] == [
         (EDU, "retracted", RETRACTION_NOTICE)
     ]
@@ -87,10 +90,7 @@ def test_night_2_verdicts_and_flags(db_path: Path, shared_data: Path) -> None:
         (EDU, "verdict_change", PROBLEMS),
         (EDU, "verdict_change", LATENCY),
         (TRAINING, "revised_extraction", None),
-        (TRAINING, "first_evidence", TST),
-        (TRAINING, "higher_tier", LATENCY),
-        (TRAINING, "verdict_change", LATENCY),
-        (TRAINING, "contradicts", LATENCY),
+        (TRAINING, "first_evidence", OBJECTIVE),
     ]
     details = {(f.pmid, f.reason, f.outcome): json.loads(f.detail.to_json()) for f in second.flags}
     assert details[(EDU, "retraction", None)] == {
@@ -102,6 +102,11 @@ def test_night_2_verdicts_and_flags(db_path: Path, shared_data: Path) -> None:
         "from": "supported",
         "to": "insufficient",
     }
+    assert details[(PAMPHLET_RCT, "higher_tier", LATENCY)] == {
+        "outcome": LATENCY,
+        "tier": 2,
+        "previous_tier": 3,
+    }
     assert details[(PAMPHLET_RCT, "contradicts", LATENCY)] == {
         "outcome": LATENCY,
         "verdict": "supported",
@@ -111,10 +116,7 @@ def test_night_2_verdicts_and_flags(db_path: Path, shared_data: Path) -> None:
     assert details[(TRAINING, "revised_extraction", None)] == {
         "from_version": 1,
         "to_version": 2,
-        "changes": [
-            {"outcome": LATENCY, "before": None, "after": "null"},
-            {"outcome": TST, "before": None, "after": "null"},
-        ],
+        "changes": [{"outcome": OBJECTIVE, "before": None, "after": "null"}],
     }
 
 
@@ -126,15 +128,17 @@ def test_snapshots_and_flags_are_stored_per_run(db_path: Path, shared_data: Path
             "ORDER BY run_id, outcome"
         ).fetchall()
         assert rows == [
+            ("night-1", OBJECTIVE, "insufficient", "V1", 0, 0, 0),
             ("night-1", PROBLEMS, "supported", "V4", 2, 120, 0),
             ("night-1", LATENCY, "supported", "V4", 1, 80, 0),
             ("night-1", TST, "insufficient", "V1", 0, 0, 0),
+            ("night-2", OBJECTIVE, "insufficient", "V2", 1, 40, 0),
             ("night-2", PROBLEMS, "insufficient", "V2", 1, 40, 1),
-            ("night-2", LATENCY, "not supported", "V5", 2, 76, 1),
-            ("night-2", TST, "insufficient", "V2", 1, 40, 0),
+            ("night-2", LATENCY, "insufficient", "V2", 1, 36, 1),
+            ("night-2", TST, "insufficient", "V1", 0, 0, 0),
         ]
         counts = con.execute("SELECT run_id, count(*) FROM flags GROUP BY run_id ORDER BY run_id").fetchall()
-        assert counts == [("night-1", 3), ("night-2", 11)]
+        assert counts == [("night-1", 3), ("night-2", 8)]
         assert [f.reason for f in topic_flags(con, "sleep-education-autism")][:3] == [
             "higher_tier",
             "verdict_change",
@@ -146,6 +150,6 @@ def test_summarising_the_same_run_again_replaces_it(db_path: Path, shared_data: 
     run_nights(db_path, shared_data)
     with connect(db_path) as con:
         again = summarise_topic(con, scenario_topic(), "night-2", now=NIGHT_2)
-        assert len(again.flags) == 11
+        assert len(again.flags) == 8
         rows = con.execute("SELECT count(*) FROM flags WHERE run_id = 'night-2'").fetchone()
-        assert rows == (11,)
+        assert rows == (8,)

@@ -150,6 +150,12 @@ def load_study_evidence(con: duckdb.DuckDBPyConnection, topic: str) -> list[Stud
     return studies
 
 
+def count_awaiting_extraction(con: duckdb.DuckDBPyConnection, topic: str) -> int:
+    """Topic articles whose current version has no extraction yet: a summary cannot see them."""
+    row = _query(con, "SELECT count(*) FROM studies WHERE topic = ? AND extractor_version IS NULL", [topic])
+    return int(row[0][0]) if row else 0
+
+
 def count_topic_articles(con: duckdb.DuckDBPyConnection, topic: str) -> int:
     """Articles the topic's searches brought in (relevant or not)."""
     row = con.execute("SELECT count(*) FROM topic_articles WHERE topic = ?", [topic]).fetchone()

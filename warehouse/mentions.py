@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from extractors.models import ArticleExtraction, Mention
 from extractors.text import ArticleInput
+from warehouse.outcomes import store_topic_outcomes
 from warehouse.runs import utc_now
 
 # Current article versions with no extraction by this extractor version, or with a topic whose
@@ -90,18 +91,40 @@ def read_pending(
 
 
 _EXTRACTIONS = pa.schema(
-    [("pmid", pa.int64()), ("article_version", pa.int32()), ("extractor_version", pa.string()),
-     ("design", pa.string()), ("design_source", pa.string()), ("sample_size", pa.int32()),
-     ("skipped_reason", pa.string()), ("extracted_at", pa.timestamp("us"))]
+    [
+        ("pmid", pa.int64()),
+        ("article_version", pa.int32()),
+        ("extractor_version", pa.string()),
+        ("design", pa.string()),
+        ("design_source", pa.string()),
+        ("sample_size", pa.int32()),
+        ("skipped_reason", pa.string()),
+        ("extracted_at", pa.timestamp("us")),
+    ]
 )
 _MENTIONS = pa.schema(
-    [("pmid", pa.int64()), ("article_version", pa.int32()), ("kind", pa.string()), ("label", pa.string()),
-     ("section", pa.string()), ("start_char", pa.int32()), ("end_char", pa.int32()), ("text", pa.string()),
-     ("attrs", pa.string()), ("extractor_version", pa.string())]
+    [
+        ("pmid", pa.int64()),
+        ("article_version", pa.int32()),
+        ("kind", pa.string()),
+        ("label", pa.string()),
+        ("section", pa.string()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        ("text", pa.string()),
+        ("attrs", pa.string()),
+        ("extractor_version", pa.string()),
+    ]
 )
 _RELEVANCE = pa.schema(
-    [("topic", pa.string()), ("pmid", pa.int64()), ("article_version", pa.int32()),
-     ("extractor_version", pa.string()), ("relevant", pa.bool_()), ("reason", pa.string())]
+    [
+        ("topic", pa.string()),
+        ("pmid", pa.int64()),
+        ("article_version", pa.int32()),
+        ("extractor_version", pa.string()),
+        ("relevant", pa.bool_()),
+        ("reason", pa.string()),
+    ]
 )
 
 
@@ -121,18 +144,34 @@ def store_extractions(con: duckdb.DuckDBPyConnection, extractions: Sequence[Arti
     )
     extraction_rows = pa.Table.from_pylist(
         [
-            {"pmid": e.pmid, "article_version": e.article_version, "extractor_version": e.extractor_version,
-             "design": e.design, "design_source": e.design_source, "sample_size": e.sample_size,
-             "skipped_reason": e.skipped_reason, "extracted_at": now}
+            {
+                "pmid": e.pmid,
+                "article_version": e.article_version,
+                "extractor_version": e.extractor_version,
+                "design": e.design,
+                "design_source": e.design_source,
+                "sample_size": e.sample_size,
+                "skipped_reason": e.skipped_reason,
+                "extracted_at": now,
+            }
             for e in extractions
         ],
         schema=_EXTRACTIONS,
     )
     mention_rows = pa.Table.from_pylist(
         [
-            {"pmid": e.pmid, "article_version": e.article_version, "kind": m.kind, "label": m.label,
-             "section": m.section, "start_char": m.start_char, "end_char": m.end_char, "text": m.text,
-             "attrs": _attrs_json(m), "extractor_version": e.extractor_version}
+            {
+                "pmid": e.pmid,
+                "article_version": e.article_version,
+                "kind": m.kind,
+                "label": m.label,
+                "section": m.section,
+                "start_char": m.start_char,
+                "end_char": m.end_char,
+                "text": m.text,
+                "attrs": _attrs_json(m),
+                "extractor_version": e.extractor_version,
+            }
             for e in extractions
             for m in e.mentions
         ],
@@ -140,8 +179,14 @@ def store_extractions(con: duckdb.DuckDBPyConnection, extractions: Sequence[Arti
     )
     relevance_rows = pa.Table.from_pylist(
         [
-            {"topic": r.topic, "pmid": e.pmid, "article_version": e.article_version,
-             "extractor_version": e.extractor_version, "relevant": r.relevant, "reason": r.reason}
+            {
+                "topic": r.topic,
+                "pmid": e.pmid,
+                "article_version": e.article_version,
+                "extractor_version": e.extractor_version,
+                "relevant": r.relevant,
+                "reason": r.reason,
+            }
             for e in extractions
             for r in e.relevance
         ],
@@ -156,13 +201,17 @@ def store_extractions(con: duckdb.DuckDBPyConnection, extractions: Sequence[Arti
             )
     finally:
         con.unregister("incoming_keys")
-    for table, rows in (("extractions", extraction_rows), ("mentions", mention_rows),
-                        ("topic_relevance", relevance_rows)):
+    for table, rows in (
+        ("extractions", extraction_rows),
+        ("mentions", mention_rows),
+        ("topic_relevance", relevance_rows),
+    ):
         con.register("incoming_rows", rows)
         try:
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows")
         finally:
             con.unregister("incoming_rows")
+    store_topic_outcomes(con, extractions)
     return mention_rows.num_rows
 
 

@@ -84,7 +84,9 @@ def find_abbreviations(text: str, sentence_starts: list[int]) -> list[Abbreviati
     return found
 
 
-def _definition(short: str, short_start: int, text: str, long_start: int, long_end: int) -> Abbreviation | None:
+def _definition(
+    short: str, short_start: int, text: str, long_start: int, long_end: int
+) -> Abbreviation | None:
     window = text[long_start:long_end]
     start = best_long_form(short, window)
     if start is None:

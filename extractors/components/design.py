@@ -33,6 +33,7 @@ class DesignRules:
     observational_types: frozenset[str]
     mesh: list[tuple[str, Design | None]]
     text: list[tuple[Design, re.Pattern[str]]]
+    title_first: frozenset[str]
     animal: re.Pattern[str]
     human: re.Pattern[str]
     in_vitro: re.Pattern[str]
@@ -48,6 +49,7 @@ class DesignRules:
             observational_types=frozenset(data["observational_types"]),
             mesh=[(str(k), v) for k, v in data["mesh"]],
             text=[(design, re.compile(p, FLAGS | re.MULTILINE)) for design, p in data["text"]],
+            title_first=frozenset(data["title_first"]),
             animal=re.compile(data["animal"], FLAGS),
             human=re.compile(data["human"], FLAGS),
             in_vitro=re.compile(data["in_vitro"], FLAGS),
@@ -90,8 +92,8 @@ class DesignClassifier:
         indexing_method: str | None,
     ) -> tuple[Design, str]:
         """(design, source) where source is publication_type, mesh, text or default."""
-        title_design = self.from_text(title)
-        text_design = title_design or self.from_text(abstract)
+        title_design = self.from_text(title, title_first_only=True)
+        text_design = title_design or self.from_text(title, abstract)
         by_type = self.from_publication_types(publication_types, text_design)
         if by_type is not None:
             automated = (indexing_method or "").lower() == "automated"
@@ -100,7 +102,9 @@ class DesignClassifier:
             return by_type, "publication_type"
         descriptors = [mesh_descriptor(t) for t in mesh_terms]
         by_mesh = self.from_mesh(descriptors)
-        if by_mesh is not None and text_design in (None, "cohort", "cross_sectional", "case_control"):
+        if by_mesh is not None and (
+            by_mesh == "rct" or text_design in (None, "cohort", "cross_sectional", "case_control")
+        ):
             return by_mesh, "mesh"
         if text_design is not None:
             return self._species(text_design, title, abstract, descriptors), "text"
@@ -114,7 +118,11 @@ class DesignClassifier:
                 return design
         if present & self.rules.trial_types:
             return "rct" if text_design == "rct" else "non_randomised_trial"
-        if present & self.rules.observational_types and text_design in ("cohort", "cross_sectional", "case_control"):
+        if present & self.rules.observational_types and text_design in (
+            "cohort",
+            "cross_sectional",
+            "case_control",
+        ):
             return text_design
         return None
 
@@ -127,9 +135,16 @@ class DesignClassifier:
                 return design
         return None
 
-    def from_text(self, text: str) -> Design | None:
+    def from_text(self, title: str, abstract: str = "", *, title_first_only: bool = False) -> Design | None:
+        """A title cue for an article type or an RCT wins; otherwise the first design by priority in either
+        field (an abstract citing "previous meta-analyses" is not one)."""
         for design, pattern in self.rules.text:
-            if text and pattern.search(text):
+            if title and pattern.search(title) and (design in self.rules.title_first or design == "rct"):
+                return design
+        if title_first_only:
+            return None
+        for design, pattern in self.rules.text:
+            if pattern.search(title) or pattern.search(abstract):
                 return design
         return None
 

@@ -105,7 +105,9 @@ class DoseExtractor:
         text = doc_text(doc)
         for base, end in sentence_ranges(doc):
             for finding in self.find(text[base:end]):
-                amount = doc.char_span(base + finding.start, base + finding.end, "amount", alignment_mode="expand")
+                amount = doc.char_span(
+                    base + finding.start, base + finding.end, "amount", alignment_mode="expand"
+                )
                 if amount is None:
                     continue
                 amount._.dose = finding.attrs
@@ -188,7 +190,9 @@ class DoseExtractor:
         return best
 
     @staticmethod
-    def _nearest(pattern: re.Pattern[str], text: str, start: int, end: int, anchor: int) -> re.Match[str] | None:
+    def _nearest(
+        pattern: re.Pattern[str], text: str, start: int, end: int, anchor: int
+    ) -> re.Match[str] | None:
         matches = list(pattern.finditer(text, start, end))
         return min(matches, key=lambda m: abs(m.start() - anchor), default=None)
 

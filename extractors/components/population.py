@@ -88,14 +88,17 @@ class PopulationLexicon:
             ),
             arm=re.compile(rf"\b(?P<sym>n)\s*=\s*(?P<num>{DIGITS})\b", FLAGS),
             bare_enrolment=re.compile(
-                rf"(?<![\w.,/±-])(?P<num>{number})\s+(?:were|was|had\s+been)\s+(?:randomly\s+)?(?:{verbs})\b", FLAGS
+                rf"(?<![\w.,/±-])(?P<num>{number})\s+(?:were|was|had\s+been)\s+(?:randomly\s+)?(?:{verbs})\b",
+                FLAGS,
             ),
             more_arms=re.compile(
                 rf"(?:,|;|\band\b|\bversus\b|\bvs\.?)\s*(?:and\s+)?(?P<num>{number})\s+(?:(?:{nouns})\s+)?"
                 r"(?:(?:were|was)\s+)?(?:to|into|in|received|receiving)\b",
                 FLAGS,
             ),
-            not_a_count_before=re.compile(r"\b(?:age[ds]?|aged|median|mean|of|at|day|week|month|year|grade)\s+(?:of\s+)?$", FLAGS),
+            not_a_count_before=re.compile(
+                r"\b(?:age[ds]?|aged|median|mean|of|at|day|week|month|year|grade)\s+(?:of\s+)?$", FLAGS
+            ),
             arm_context=re.compile(
                 r"\b(?:group|groups|arm|arms|placebo|control|controls|versus|vs\.?|or|and|to|receiving|received|"
                 r"treated|given)\W*$",
@@ -107,9 +110,7 @@ class PopulationLexicon:
                 rf"(?:randomly\s+|prospectively\s+|consecutively\s+)?(?:{verbs})\b",
                 FLAGS,
             ),
-            enrolment_before=re.compile(
-                rf"\b(?:{verbs})\s+(?:a\s+total\s+of\s+|all\s+|the\s+)?$", FLAGS
-            ),
+            enrolment_before=re.compile(rf"\b(?:{verbs})\s+(?:a\s+total\s+of\s+|all\s+|the\s+)?$", FLAGS),
             total_before=re.compile(data["total_cues"], FLAGS),
             partial_before=re.compile(r"\b(?:of\s+(?:the|these)|only|remaining)\s+$", FLAGS),
             ages=[re.compile(p, FLAGS) for p in data["age"]],
@@ -153,8 +154,15 @@ class PopulationExtractor:
             counts = self.counts(sentence)
             counts_by_sentence.append(counts)
             for count in counts:
-                self._add(doc, spans, base, count.start, count.end, "sample_size",
-                          PopulationAttrs(sample_size=count.value))
+                self._add(
+                    doc,
+                    spans,
+                    base,
+                    count.start,
+                    count.end,
+                    "sample_size",
+                    PopulationAttrs(sample_size=count.value),
+                )
         for label, start, end, attrs in self.descriptors(text):
             self._add(doc, spans, 0, start, end, label, attrs)
         doc.spans["population"] = spans
@@ -188,14 +196,19 @@ class PopulationExtractor:
             else:
                 score = 1.0
             value = lex.parse_count(match.group("num"))
-            if score == 3.0 and re.match(r"^\s*(?:were|was)?\s*(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+(?:to|into)\b",
-                                         after_noun, FLAGS):
+            if score == 3.0 and re.match(
+                r"^\s*(?:were|was)?\s*(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+(?:to|into)\b",
+                after_noun,
+                FLAGS,
+            ):
                 value += self._further_arms(after_noun)
             if value >= 2 and not self._is_year(value, before):
                 found.append(Count(value, match.start("num"), match.end("num"), score))
         for match in lex.bare_enrolment.finditer(sentence):
             before = sentence[: match.start()]
-            if lex.not_a_count_before.search(before) or self._is_year(lex.parse_count(match.group("num")), before):
+            if lex.not_a_count_before.search(before) or self._is_year(
+                lex.parse_count(match.group("num")), before
+            ):
                 continue
             if not any(c.start == match.start("num") for c in found):
                 value = lex.parse_count(match.group("num"))
@@ -210,12 +223,14 @@ class PopulationExtractor:
         return 1950 <= value <= 2035 and YEAR_BEFORE.search(before) is not None
 
     def _further_arms(self, text: str) -> int:
-        """"266 patients were assigned to GT and 263 to paclitaxel": the arms after the first (263)."""
+        """ "266 patients were assigned to GT and 263 to paclitaxel": the arms after the first (263)."""
         sentence_rest = re.split(r"[.;]\s", text, maxsplit=1)[0]
-        return sum(self.lexicon.parse_count(m.group("num")) for m in self.lexicon.more_arms.finditer(sentence_rest))
+        return sum(
+            self.lexicon.parse_count(m.group("num")) for m in self.lexicon.more_arms.finditer(sentence_rest)
+        )
 
     def _arm_count(self, sentence: str, match: re.Match[str]) -> Count:
-        """"women (n = 235) were randomised" is the total; "placebo (n = 30)" is one arm."""
+        """ "women (n = 235) were randomised" is the total; "placebo (n = 30)" is one arm."""
         lex = self.lexicon
         before = sentence[: match.start()].rstrip(" (")
         after = sentence[match.end() :].lstrip(" )")
@@ -223,8 +238,11 @@ class PopulationExtractor:
             score = 3.0
         elif match.group("sym") == "N" and not lex.arm_context.search(before):
             score = 2.0
-        elif lex.arm_context.search(before) or not re.search(r"\b(?:patients|participants|subjects|women|men|"
-                                                               r"children|adults|individuals|volunteers)$", before):
+        elif lex.arm_context.search(before) or not re.search(
+            r"\b(?:patients|participants|subjects|women|men|"
+            r"children|adults|individuals|volunteers)$",
+            before,
+        ):
             score = 0.5
         else:
             score = 1.0

@@ -50,7 +50,7 @@ class AbstractSentencizer:
         indices = numpy.searchsorted(token_starts, offsets)
         flags[indices[indices < len(doc)]] = 1
         flags[0] = 1
-        doc.from_array([SENT_START], flags.astype("uint64").reshape(-1, 1))
+        doc.from_array([SENT_START], flags.astype("uint64").reshape(-1, 1))  # type: ignore[arg-type]
         return doc
 
 

@@ -198,13 +198,25 @@ def cue_tokens(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> list[
     return tokens
 
 
-def finding_text(
+@dataclass(frozen=True)
+class FindingContext:
+    """The clause around one outcome, where its arms and outcome sit, its statistics, and the
+    classifier's input text."""
+
+    clause: str
+    outcome: CharSpan | None
+    arms: dict[str, CharSpan]
+    stats: Statistics
+    classifier_text: str
+
+
+def finding_context(
     sentence: str,
     outcome: CharSpan | None,
     intervention: CharSpan | None = None,
     comparator: CharSpan | None = None,
-) -> str:
-    """The classifier's input: the clause around the outcome, arms and outcome marked, cue tokens appended."""
+) -> FindingContext:
+    """Cut the clause around the outcome, mark arms and outcome, and append the cue tokens."""
     clause, offset = clause_around(sentence, outcome)
 
     def shift(span: CharSpan | None) -> CharSpan | None:
@@ -223,4 +235,15 @@ def finding_text(
     if local_outcome is not None:
         marks.append((local_outcome, OUTCOME_MARK))
     marked = _mark(clause, marks)
-    return " ".join([marked.strip(), *cue_tokens(clause, stats, arms)])
+    text = " ".join([marked.strip(), *cue_tokens(clause, stats, arms)])
+    return FindingContext(clause, local_outcome, arms, stats, text)
+
+
+def finding_text(
+    sentence: str,
+    outcome: CharSpan | None,
+    intervention: CharSpan | None = None,
+    comparator: CharSpan | None = None,
+) -> str:
+    """The classifier's input for one outcome in one sentence."""
+    return finding_context(sentence, outcome, intervention, comparator).classifier_text

@@ -31,7 +31,9 @@ def split_title(text: str) -> tuple[str, str]:
     return "", text
 
 
-def process_texts(nlp: Language, texts: Iterable[str], mesh: Iterable[list[str]] | None = None) -> Iterator[CorpusDoc]:
+def process_texts(
+    nlp: Language, texts: Iterable[str], mesh: Iterable[list[str]] | None = None
+) -> Iterator[CorpusDoc]:
     """Run the pipeline; the Doc text is `title + "\\n\\n" + rest`, i.e. the corpus text when it
     already has a title line, else the corpus text shifted by the separator."""
     inputs = []
@@ -39,7 +41,9 @@ def process_texts(nlp: Language, texts: Iterable[str], mesh: Iterable[list[str]]
     mesh_lists = list(mesh) if mesh is not None else None
     for i, text in enumerate(texts):
         title, rest = split_title(text)
-        inputs.append(ArticleInput(title=title, abstract=rest, mesh_terms=mesh_lists[i] if mesh_lists else []))
+        inputs.append(
+            ArticleInput(title=title, abstract=rest, mesh_terms=mesh_lists[i] if mesh_lists else [])
+        )
         offsets.append(0 if title else abstract_offset(0))
     docs = nlp.pipe(make_article_doc(nlp, article) for article in inputs)
     for doc, offset in zip(docs, offsets, strict=True):

@@ -64,16 +64,27 @@ class Counts:
         recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         return FieldScore(
-            field=field, level=level, support=self.tp + self.fn, true_positives=self.tp,
-            false_positives=self.fp, false_negatives=self.fn,
-            precision=round(precision, 4), recall=round(recall, 4), f1=round(f1, 4), note=note,
+            field=field,
+            level=level,
+            support=self.tp + self.fn,
+            true_positives=self.tp,
+            false_positives=self.fp,
+            false_negatives=self.fn,
+            precision=round(precision, 4),
+            recall=round(recall, 4),
+            f1=round(f1, 4),
+            note=note,
         )
 
 
 def accuracy(field: str, correct: int, total: int, note: str | None = None) -> FieldScore:
     return FieldScore(
-        field=field, level="document", support=total, true_positives=correct,
-        accuracy=round(correct / total, 4) if total else None, note=note,
+        field=field,
+        level="document",
+        support=total,
+        true_positives=correct,
+        accuracy=round(correct / total, 4) if total else None,
+        note=note,
     )
 
 

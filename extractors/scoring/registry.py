@@ -1,7 +1,7 @@
 """Scoring datasets register themselves here; one module per dataset in `extractors/scoring/datasets/`.
 
-    @register_dataset("ebm_nlp_participants", description="...")
-    def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore: ...
+@register_dataset("ebm_nlp_participants", description="...")
+def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore: ...
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, DocBin
 from spacy.util import filter_spans
 
 from extractors.components import register_all
+from extractors.components.outcomes import results_start
 from extractors.training.outcome_corpus import (
     OUTCOME_LABEL,
     SpanDoc,
@@ -33,9 +34,13 @@ DEFAULT_OUT = Path(__file__).resolve().parents[1] / "model" / "outcome_ner"
 
 
 def to_doc(nlp: spacy.language.Language, item: SpanDoc) -> Doc:
-    """Tokenise and attach gold spans as entities (overlaps resolved longest-first)."""
-    doc = nlp.make_doc(item.text)
-    spans = [doc.char_span(s, e, label=OUTCOME_LABEL, alignment_mode="expand") for s, e in item.spans]
+    """Tokenise the results part (what extraction reads, see `results_start`) and attach its gold spans
+    as entities (overlaps resolved longest-first)."""
+    title_end = item.text.find("\n\n")
+    cut = results_start(item.text, title_end + 2 if title_end >= 0 else 0)
+    doc = nlp.make_doc(item.text[cut:])
+    spans = [doc.char_span(s - cut, e - cut, label=OUTCOME_LABEL, alignment_mode="expand")
+             for s, e in item.spans if s >= cut]
     doc.ents = filter_spans([span for span in spans if span is not None])
     return doc
 
@@ -84,7 +89,7 @@ def train(data_root: Path, out: Path) -> dict[str, object]:
         "seed": 13,
         "config": CONFIG.name,
         "corpora": list(CORPORA),
-        "split": "sha1(pmid) % 5 == 0 -> dev; early stopping on sha1('val:'+pmid) % 10 == 0 within train",
+        "split": "extractors.scoring.splits.is_dev(pmid) -> dev; early stopping on sha1('val:'+pmid) % 10 == 0",
         "documents": counts,
         "data_sha256": data_hash(data_root),
         "early_stopping_scores": meta.get("performance", {}),

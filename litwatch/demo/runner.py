@@ -140,7 +140,7 @@ def run_demo(
 ) -> DemoResult:
     """Replay `nights` nights into a fresh warehouse under `out_dir`; `on_night` sees each night end."""
     from flows.local import run_nightly
-    from flows.nightly import NightlyRunFailed
+    from flows.results import NightlyRunFailed
 
     records = load_bundled_records()
     plan = replay(records, nights)

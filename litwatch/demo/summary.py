@@ -28,10 +28,9 @@ def night_table(done: DemoNight) -> RenderableType:
         digest = Path(t.digest_path).name if t.digest_path else f"none ({t.digest_status}: nothing new)"
         table.add_row(t.topic, str(t.new), str(t.revised), str(t.new_relevant), str(t.relevant),
                       _flags(t.flag_reasons), digest)
-    for failure in done.result.failures:
-        table.add_row(failure.topic, "-", "-", "-", "-", "-", f"FAILED: {failure.error}")
     parts: list[RenderableType] = [table]
     parts.extend(Text(f"  scripted: {event}") for event in night.events)
+    parts.extend(Text(f"  FAILED {f.topic}: {f.error}", style="red") for f in done.result.failures)
     return Group(*parts)
 
 

@@ -194,10 +194,9 @@ def diff_outcome(previous: OutcomeSummary | None, current: OutcomeSummary, make:
     ]
     left = sorted(set(before) - {s.pmid for s in current.studies})
     flags: list[Flag] = []
-    if not before:
+    if previous is None or not previous.studies:
         flags.extend(make(s.pmid, "first_evidence", tier=s.tier, effect=s.effect) for s in current.studies)
     else:
-        assert previous is not None
         for study in changed:
             flags.extend(_novelty_flags(previous, study, make))
     if previous and previous.verdict.label != current.verdict.label:

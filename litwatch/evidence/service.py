@@ -32,11 +32,17 @@ class SummaryResult(BaseModel):
     previous_created_at: datetime | None
     summary: TopicSummary
     flags: list[Flag]
+    awaiting_extraction: int = 0
 
     def line(self) -> str:
         """One summary line for the terminal and flow logs."""
         verdicts = ", ".join(f"{o.name}: {o.verdict.label}" for o in self.summary.outcomes) or "no outcomes"
-        return f"{self.topic} / {self.run_id}: {verdicts}; {len(self.flags)} flag(s)."
+        waiting = (
+            f" {self.awaiting_extraction} article(s) await extraction, left out (run `litwatch extract`)."
+            if self.awaiting_extraction
+            else ""
+        )
+        return f"{self.topic} / {self.run_id}: {verdicts}; {len(self.flags)} flag(s).{waiting}"
 
 
 def summarise_topic(
@@ -56,6 +62,7 @@ def summarise_topic(
         previous_created_at=previous.created_at if previous else None,
         summary=summary,
         flags=flags,
+        awaiting_extraction=store.count_awaiting_extraction(con, topic.id),
     )
 
 

@@ -28,7 +28,7 @@ import httpx
 from Bio import Entrez
 
 from litwatch.config import Settings
-from litwatch.errors import HarvestError, InputError
+from litwatch.errors import HarvestError, InputError, SearchRejectedError
 from litwatch.pubmed.eutils_responses import ESEARCH_DOCTYPE
 from litwatch.pubmed.rate_limit import shared_limiter
 from litwatch.pubmed.records import ParsedItem
@@ -119,10 +119,11 @@ def parse_esearch(body: bytes) -> SearchResult:
     except Exception as exc:  # Biopython raises several types for a body that is cut short
         raise RetryableResponse(f"esearch body is not a complete eSearchResult ({exc})") from exc
     if "ERROR" in parsed:
-        raise HarvestError(f"PubMed rejected the search: {' '.join(str(parsed['ERROR']).split())}.")
+        raise SearchRejectedError(f"PubMed rejected the search: {' '.join(str(parsed['ERROR']).split())}.")
     error_list = parsed.get("ErrorList") or {}
     if error_list.get("FieldNotFound"):
-        raise HarvestError(f"PubMed does not know the field(s) {', '.join(error_list['FieldNotFound'])}.")
+        fields = ", ".join(error_list["FieldNotFound"])
+        raise SearchRejectedError(f"PubMed does not know the field(s) {fields}.")
     if "Count" not in parsed:
         raise RetryableResponse("esearch body has no Count")
     warnings = parsed.get("WarningList") or {}

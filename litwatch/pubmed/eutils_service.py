@@ -34,6 +34,7 @@ from litwatch.pubmed.query import DateFilter, QueryError, parse_query, search, t
 from litwatch.pubmed.xml_writer import article_set, article_xml
 
 DEFAULT_RETMAX = 20
+SEARCH_CACHE_SIZE = 256  # (term, date window) results kept: a harvest repeats searches on renewal
 XML = "text/xml; charset=UTF-8"
 
 
@@ -141,6 +142,8 @@ class EutilsService:
     def _search(self, term: str, date_filter: DateFilter | None) -> list[int]:
         key = (term, date_filter)
         if key not in self._search_cache:
+            if len(self._search_cache) >= SEARCH_CACHE_SIZE:
+                self._search_cache.clear()
             self._search_cache[key] = search(self.corpus.documents.values(), term, date_filter)
         return self._search_cache[key]
 

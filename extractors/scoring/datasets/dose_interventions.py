@@ -43,7 +43,11 @@ def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
             matched += 1
             attrs = span._.dose
             text = row["text"][start : span.end_char - corpus_doc.offset]
-            parsed_ok += attrs is not None and attrs.unit is not None and _number_text(attrs.amount_low) in text.replace(",", "")
+            parsed_ok += (
+                attrs is not None
+                and attrs.unit is not None
+                and _number_text(attrs.amount_low) in text.replace(",", "")
+            )
     return DatasetScore(
         dataset="dose_interventions",
         description="Evidence Inference 2.0 intervention strings (validation articles), hand-checked",

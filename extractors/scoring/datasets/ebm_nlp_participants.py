@@ -46,7 +46,9 @@ def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
         for line in lines:
             record = json.loads(line)
             texts[record["pmid"]] = record["text"]
-    documents = [d for d in read_conll(root / "hierarchical_participants" / "participants_dev.conll") if d[0] in texts]
+    documents = [
+        d for d in read_conll(root / "hierarchical_participants" / "participants_dev.conll") if d[0] in texts
+    ]
     documents = documents[:limit] if limit else documents
     counts = {label: Counts() for label in LABELS.values()}
     processed = process_texts(nlp, (texts[pmid] for pmid, _, _ in documents))
@@ -65,9 +67,17 @@ def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
         documents=len(documents),
         fields=[counts[label].score(label, "token") for label in LABELS.values()],
         published=[
-            PublishedFigure(field="participants (coarse P spans, all P/I/O macro)", metric="token F1",
-                            value=0.7228, source="SciBERT on EBM-NLP PICO, Beltagy et al. 2019 (expert test set)"),
-            PublishedFigure(field="participants (coarse P spans, all P/I/O macro)", metric="token F1",
-                            value=0.7338, source="PubMedBERT, BLURB EBM PICO, Gu et al. 2021 (expert test set)"),
+            PublishedFigure(
+                field="participants (coarse P spans, all P/I/O macro)",
+                metric="token F1",
+                value=0.7228,
+                source="SciBERT on EBM-NLP PICO, Beltagy et al. 2019 (expert test set)",
+            ),
+            PublishedFigure(
+                field="participants (coarse P spans, all P/I/O macro)",
+                metric="token F1",
+                value=0.7338,
+                source="PubMedBERT, BLURB EBM PICO, Gu et al. 2021 (expert test set)",
+            ),
         ],
     )

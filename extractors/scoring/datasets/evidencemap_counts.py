@@ -43,7 +43,9 @@ def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
         tokens = whitespace_tokens(text)
         gold_tokens = overlapping_tokens(tokens, [(e.start, e.end) for e in counts])
         number_tokens = {i for i in gold_tokens if NUMBER.search(text[tokens[i][0] : tokens[i][1]])}
-        tokens_counts.add_sets(number_tokens, overlapping_tokens(tokens, spans_of(corpus_doc, "population", "sample_size")))
+        tokens_counts.add_sets(
+            number_tokens, overlapping_tokens(tokens, spans_of(corpus_doc, "population", "sample_size"))
+        )
     return DatasetScore(
         dataset="evidencemap_counts",
         description="EvidenceMap General (Kang et al. 2023), expert Count annotations",

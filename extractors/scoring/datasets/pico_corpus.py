@@ -74,7 +74,9 @@ def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
             predicted_tokens = overlapping_tokens(tokens, spans_of(corpus_doc, "population", label))
             token_counts[label].add_sets(gold_tokens, predicted_tokens)
     fields: list[FieldScore] = [
-        accuracy("sample_size", correct, scored, "exact match with the first annotated total (or arms summed)"),
+        accuracy(
+            "sample_size", correct, scored, "exact match with the first annotated total (or arms summed)"
+        ),
         accuracy("sample_size_any_total", correct_any, scored, "exact match with any annotated total"),
         *(counts.score(label, "token") for label, counts in token_counts.items()),
     ]

@@ -1,0 +1,95 @@
+"""Findings per outcome mention: direction, significance, effect size with CI and p (`span._.outcome`).
+
+For each span in `doc.spans["outcome"]` the clause around it is read (extractors/findings/): numbers
+(p-values, CIs, named estimates), cue words, generic comparators ("placebo") and the finding classifier
+together decide an `OutcomeAttrs`. A clause with no result cue at all gets direction "unclear" and
+significance None (a methods sentence naming the outcome reports no finding).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from extractors.findings.classifier import classify, load_classifier
+from extractors.findings.decision import Finding, decide
+from extractors.findings.direction import read_direction, read_significance_words
+from extractors.findings.features import CharSpan, FindingContext, finding_context, load_cues
+from extractors.models import OutcomeAttrs
+
+EXTRACTORS = Path(__file__).resolve().parents[1]
+
+
+def _has_result_cue(context: FindingContext) -> bool:
+    stats = context.stats
+    return bool(
+        stats.p_values
+        or stats.effects
+        or stats.intervals
+        or stats.marked_not_significant
+        or read_significance_words(context.clause) is not None
+        or read_direction(context.clause, context.outcome, context.arms) is not None
+    )
+
+
+def _polarity(clause: str) -> Literal["improved", "worsened"] | None:
+    cues = load_cues()
+    if cues.worsen.search(clause):
+        return "worsened"
+    return "improved" if cues.improve.search(clause) else None
+
+
+class OutcomeFindings:
+    def __init__(self, group: str, model_dir: Path) -> None:
+        self.group = group
+        self.model = load_classifier(model_dir)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = list(doc.spans.get(self.group, []))
+        contexts = [self._context(span) for span in spans]
+        readable = [i for i, context in enumerate(contexts) if _has_result_cue(context)]
+        predictions = classify([contexts[i].classifier_text for i in readable], self.model)
+        for span in spans:
+            span._.outcome = OutcomeAttrs(sentence=span.sent.text.strip())
+        for i, prediction in zip(readable, predictions, strict=True):
+            spans[i]._.outcome = self._attrs(contexts[i], spans[i], decide(contexts[i], prediction))
+        return doc
+
+    @staticmethod
+    def _context(span: Span) -> FindingContext:
+        sentence = span.sent
+        outcome = CharSpan(span.start_char - sentence.start_char, span.end_char - sentence.start_char)
+        return finding_context(sentence.text, outcome)
+
+    @staticmethod
+    def _attrs(context: FindingContext, span: Span, finding: Finding) -> OutcomeAttrs:
+        stats = context.stats
+        effect = stats.main_effect
+        interval = (
+            effect.interval
+            if effect is not None and effect.interval
+            else (stats.intervals[0] if stats.intervals else None)
+        )
+        p_value = stats.main_p_value
+        return OutcomeAttrs(
+            direction=finding.direction,
+            significant=finding.significant,
+            effect_size=effect.value if effect else None,
+            effect_kind=effect.kind if effect else None,
+            ci_low=interval.low if interval else None,
+            ci_high=interval.high if interval else None,
+            p_value=p_value.value if p_value else None,
+            sentence=span.sent.text.strip(),
+            polarity=_polarity(context.clause),
+        )
+
+
+@Language.factory(
+    "litwatch_findings", default_config={"group": "outcome", "model_dir": "model/finding_classifier"}
+)
+def make_findings(nlp: Language, name: str, group: str, model_dir: str) -> OutcomeFindings:
+    """`model_dir` is relative to the extractors package (the classifier ships with the code)."""
+    return OutcomeFindings(group, EXTRACTORS / model_dir)

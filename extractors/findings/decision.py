@@ -1,0 +1,49 @@
+"""Combine rules and the classifier into one finding: significance, then direction.
+
+Numbers decide significance where they can (p-values, CIs), words next ("did not differ"), and the
+classifier only where both are silent or disagree; the direction rule decides which way a significant
+change went, with the classifier as fallback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extractors.findings.classifier import DECREASED, INCREASED, NO_DIFFERENCE, FindingPrediction
+from extractors.findings.direction import read_direction, read_significance_words
+from extractors.findings.features import FindingContext
+from extractors.models import Direction
+
+
+@dataclass(frozen=True)
+class Finding:
+    significant: bool | None
+    direction: Direction
+
+    @property
+    def label(self) -> str:
+        """The Evidence Inference class this finding amounts to."""
+        if not self.significant:
+            return NO_DIFFERENCE
+        return DECREASED if self.direction == "decrease" else INCREASED
+
+
+def decide_significance(context: FindingContext, prediction: FindingPrediction) -> bool:
+    by_numbers = context.stats.significant
+    by_words = read_significance_words(context.clause)
+    if by_numbers is not None and not (by_numbers and by_words is False):
+        return by_numbers
+    if by_numbers is None and by_words is not None:
+        return by_words
+    return prediction.label != NO_DIFFERENCE
+
+
+def decide(context: FindingContext, prediction: FindingPrediction) -> Finding:
+    significant = decide_significance(context, prediction)
+    if not significant:
+        return Finding(False, "no_change")
+    rule = read_direction(context.clause, context.outcome, context.arms)
+    if rule is not None:
+        return Finding(True, rule)
+    up, down = prediction.scores.get(INCREASED, 0.0), prediction.scores.get(DECREASED, 0.0)
+    return Finding(True, "increase" if up >= down else "decrease")

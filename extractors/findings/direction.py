@@ -1,0 +1,69 @@
+"""Rule reading of a result clause: which way the outcome moved for the intervention, and whether
+the words say the change was significant.
+
+The direction word nearest the outcome gives the base direction; it is flipped when the comparator
+is where the change happened ("placebo increased X", "X was higher with placebo than with Y").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from extractors.findings.features import CharSpan, load_cues
+
+RuleDirection = Literal["increase", "decrease"]
+_NEGATION_BEFORE = re.compile(r"\b(?:not|no|nor|without|neither)\W+(?:\w+\W+){0,2}$", re.IGNORECASE)
+_CONTRAST_BEFORE = re.compile(r"(?:\bthan|compared\s+(?:with|to)|\bversus|\bvs\.?|relative\s+to|\bover)\W+"
+                              r"(?:in\s+|with\s+|for\s+)?(?:the\s+)?$", re.IGNORECASE)
+ARM_WINDOW = 60
+
+
+@dataclass(frozen=True)
+class RuleReading:
+    significant: bool | None
+    direction: RuleDirection | None
+
+
+def _direction_words(text: str) -> list[tuple[int, int, RuleDirection]]:
+    cues = load_cues()
+    found: list[tuple[int, int, RuleDirection]] = []
+    for name, direction in (("increase", "increase"), ("decrease", "decrease")):
+        for match in getattr(cues, name).finditer(text):
+            if not _NEGATION_BEFORE.search(text[max(0, match.start() - 30):match.start()]):
+                found.append((match.start(), match.end(), direction))  # type: ignore[arg-type]
+    return sorted(found)
+
+
+def _flipped(text: str, cue_start: int, cue_end: int, arms: dict[str, CharSpan]) -> bool:
+    """True when the comparator is the arm the direction word describes."""
+    after = sorted((span.start, name) for name, span in arms.items() if 0 <= span.start - cue_end <= ARM_WINDOW)
+    if after:
+        start, name = after[0]
+        contrasted = bool(_CONTRAST_BEFORE.search(text[cue_end:start]))
+        # "lower than intvx" describes the comparator; "lower in compx" too.
+        return name == "intervention" if contrasted else name == "comparator"
+    before = sorted((span.end, name) for name, span in arms.items() if span.end <= cue_start)
+    return bool(before) and before[-1][1] == "comparator"
+
+
+def read_direction(text: str, outcome: CharSpan | None, arms: dict[str, CharSpan]) -> RuleDirection | None:
+    words = _direction_words(text)
+    if not words:
+        return None
+    anchor = outcome.start if outcome is not None else 0
+    start, end, direction = min(words, key=lambda w: abs(w[0] - anchor))
+    if _flipped(text, start, end, arms):
+        return "decrease" if direction == "increase" else "increase"
+    return direction
+
+
+def read_significance_words(text: str) -> bool | None:
+    """Words alone: "no significant difference" -> False, "significantly" -> True, else None."""
+    cues = load_cues()
+    if cues.not_significant.search(text):
+        return False
+    if cues.significant.search(text):
+        return True
+    return None

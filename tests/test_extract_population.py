@@ -1,0 +1,62 @@
+"""Population component: sample size (totals, arms summed, pooled), age, sex, condition, setting."""
+
+from __future__ import annotations
+
+from extractors.models import PopulationAttrs
+from tests.extract_support import labelled, run
+
+
+def test_total_randomised_is_the_sample_size() -> None:
+    doc = run("A total of 46 elderly subjects were randomized. 20 of the 46 completed the study.")
+    assert doc._.sample_size == 46
+
+
+def test_arms_are_summed_when_no_total_is_given() -> None:
+    doc = run("Patients were assigned to magnesium (n = 30) or placebo (n = 32).")
+    assert doc._.sample_size == 62
+
+
+def test_arms_after_an_allocation_are_summed() -> None:
+    doc = run("Overall 266 patients were randomly assigned to GT and 263 to paclitaxel.")
+    assert doc._.sample_size == 529
+
+
+def test_meta_analysis_reports_the_pooled_total() -> None:
+    doc = run("Twelve trials involving 1,234 participants were included; the largest had 300 patients.")
+    assert doc._.sample_size == 1234
+
+
+def test_number_words_are_counts() -> None:
+    doc = run("Seventy-three children were enrolled.")
+    assert doc._.sample_size == 73
+
+
+def test_years_are_not_counts() -> None:
+    doc = run("Patients treated between 2012 and 2013 were enrolled.")
+    assert doc._.sample_size is None
+
+
+def test_age_range_and_group() -> None:
+    doc = run("We studied children aged 5 to 12 years.")
+    [age] = [s for s in doc.spans["population"] if s.label_ == "age"]
+    assert age.text == "children aged 5 to 12 years"
+    attrs: PopulationAttrs = age._.population
+    assert (attrs.age_low, attrs.age_high, attrs.age_group) == (5, 12, "children")
+
+
+def test_mean_age() -> None:
+    doc = run("Mean age was 65.2 ± 3.1 years.")
+    [age] = [s._.population for s in doc.spans["population"] if s.label_ == "age"]
+    assert age.age_mean == 65.2
+
+
+def test_sex_mentions_are_normalised() -> None:
+    doc = run("Postmenopausal women and men took part.")
+    sexes = {s._.population.sex for s in doc.spans["population"] if s.label_ == "sex"}
+    assert sexes == {"female", "male"}
+
+
+def test_condition_after_patients_with() -> None:
+    doc = run("Adults with primary insomnia were recruited from primary care.")
+    assert "primary insomnia" in labelled(doc, "population", "condition")
+    assert labelled(doc, "population", "setting") == ["primary care"]

@@ -1,0 +1,67 @@
+"""Relevance per topic: intervention and outcome both studied; near misses marked with a reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors.relevance import assess_relevance
+from litwatch.topics import Topic, get_topic
+from tests.conftest import REPO
+from tests.extract_support import run
+
+
+@pytest.fixture(scope="module")
+def topic() -> Topic:
+    return get_topic(Path(REPO / "topics"), "magnesium-sleep")
+
+
+def test_supplementation_trial_on_sleep_quality_is_relevant(topic: Topic) -> None:
+    doc = run("We gave 500 mg magnesium daily.", title="Magnesium improves sleep quality in older adults")
+    result = assess_relevance(doc, topic)
+    assert result.relevant
+    assert "sleep quality" in result.reason
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "rule"),
+    [
+        (
+            "Intraoperative magnesium sulfate and postoperative pain",
+            "Sleep quality was also assessed.",
+            "anaesthesia",
+        ),
+        ("Magnesium sulphate for severe pre-eclampsia", "Maternal insomnia was recorded.", "obstetric"),
+        (
+            "Serum magnesium in obstructive sleep apnoea",
+            "Serum magnesium levels and sleep quality.",
+            "biomarker",
+        ),
+        ("Magnesium for nocturnal leg cramps", "Insomnia was a secondary outcome.", "cramps"),
+        ("Magnesium for premenstrual syndrome", "Mood and insomnia improved.", "premenstrual"),
+    ],
+)
+def test_near_misses_are_not_relevant_and_say_why(topic: Topic, title: str, abstract: str, rule: str) -> None:
+    result = assess_relevance(run(abstract, title=title), topic)
+    assert not result.relevant
+    assert result.reason.startswith(f"near miss ({rule})")
+
+
+def test_sleep_outcome_in_the_title_overrides_a_near_miss_word(topic: Topic) -> None:
+    doc = run("Women took 250 mg magnesium nightly.", title="Magnesium for insomnia in premenstrual syndrome")
+    assert assess_relevance(doc, topic).relevant
+
+
+def test_missing_intervention_or_outcome(topic: Topic) -> None:
+    no_magnesium = assess_relevance(run("Insomnia improved.", title="Melatonin and sleep quality"), topic)
+    no_outcome = assess_relevance(run("Blood pressure fell.", title="Magnesium and hypertension"), topic)
+    assert not no_magnesium.relevant and "not mentioned" in no_magnesium.reason
+    assert not no_outcome.relevant and "none of the outcomes" in no_outcome.reason
+
+
+def test_abbreviation_counts_only_when_defined(topic: Topic) -> None:
+    defined = run("Sleep onset latency (SOL) fell after magnesium.", title="Magnesium trial")
+    undefined = run("The SOL fell after magnesium.", title="Magnesium trial")
+    assert assess_relevance(defined, topic).relevant
+    assert not assess_relevance(undefined, topic).relevant

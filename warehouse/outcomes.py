@@ -1,0 +1,84 @@
+"""Storage of per-topic outcome readings (`topic_outcomes`, migration 0004) and the queries on the
+`outcomes` view. Rows of an (article version, extractor version) are replaced as a whole, like mentions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+import pyarrow as pa
+from pydantic import BaseModel
+
+from extractors.models import ArticleExtraction
+
+_TOPIC_OUTCOMES = pa.schema(
+    [("topic", pa.string()), ("pmid", pa.int64()), ("article_version", pa.int32()),
+     ("extractor_version", pa.string()), ("section", pa.string()), ("start_char", pa.int32()),
+     ("end_char", pa.int32()), ("concept", pa.string()), ("effect", pa.string())]
+)
+
+
+class OutcomeRow(BaseModel):
+    """One row of the `outcomes` view."""
+
+    topic: str
+    pmid: int
+    text: str
+    concept: str | None
+    direction: str | None
+    significant: bool | None
+    effect: str
+    effect_size: float | None
+    effect_kind: str | None
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
+    sentence: str | None
+    section: str
+    start_char: int
+    end_char: int
+
+
+def store_topic_outcomes(con: duckdb.DuckDBPyConnection, extractions: Sequence[ArticleExtraction]) -> int:
+    """Replace the topic outcome rows of these extractions; returns rows written. Call inside a transaction."""
+    if not extractions:
+        return 0
+    keys = pa.table({
+        "pmid": [e.pmid for e in extractions],
+        "article_version": pa.array([e.article_version for e in extractions], pa.int32()),
+        "extractor_version": [e.extractor_version for e in extractions],
+    })
+    rows = pa.Table.from_pylist(
+        [
+            {"topic": o.topic, "pmid": e.pmid, "article_version": e.article_version,
+             "extractor_version": e.extractor_version, "section": o.section, "start_char": o.start_char,
+             "end_char": o.end_char, "concept": o.concept, "effect": o.effect}
+            for e in extractions
+            for o in e.topic_outcomes
+        ],
+        schema=_TOPIC_OUTCOMES,
+    )
+    con.register("outcome_keys", keys)
+    con.register("outcome_rows", rows)
+    try:
+        con.execute(
+            "DELETE FROM topic_outcomes t USING outcome_keys k WHERE t.pmid = k.pmid "
+            "AND t.article_version = k.article_version AND t.extractor_version = k.extractor_version"
+        )
+        con.execute("INSERT INTO topic_outcomes BY NAME SELECT * FROM outcome_rows")
+    finally:
+        con.unregister("outcome_keys")
+        con.unregister("outcome_rows")
+    return rows.num_rows
+
+
+def topic_outcomes(con: duckdb.DuckDBPyConnection, topic: str) -> list[OutcomeRow]:
+    """The `outcomes` view for one topic, by PMID and position."""
+    cursor = con.execute(
+        "SELECT topic, pmid, text, concept, direction, significant, effect, effect_size, effect_kind, ci_low, "
+        "ci_high, p_value, sentence, section, start_char, end_char FROM outcomes WHERE topic = ? "
+        "ORDER BY pmid, section DESC, start_char",
+        [topic],
+    )
+    names = [d[0] for d in cursor.description]
+    return [OutcomeRow.model_validate(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
