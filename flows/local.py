@@ -20,10 +20,12 @@ PREFECT_DEFAULTS = {
 }
 
 
-def prepare_prefect_environment() -> None:
-    """Set the offline-friendly defaults; call before Prefect is imported."""
+def prepare_prefect_environment(log_level: str | None = None) -> None:
+    """Set the offline-friendly defaults (and a log level, e.g. WARNING for the demo) before Prefect loads."""
     for name, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(name, value)
+    if log_level is not None:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", log_level)
 
 
 def run_nightly(

@@ -377,9 +377,9 @@ def demo_command(
 @app.command("evaluate")
 def evaluate_command(
     dataset: Annotated[list[str], typer.Option("--dataset", help="Scoring dataset (repeatable), or 'all'.")],
-    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the scores as JSON here.")] = None,
-    data: Annotated[Path, typer.Option("--data", help="Shared annotated data folder.")] = Path("../shared/data"),
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Score only the first N documents.")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write scores as JSON here.")] = None,
+    data: Annotated[Path, typer.Option("--data", help="Shared annotated data.")] = Path("../shared/data"),
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N documents.")] = None,
 ) -> None:
     """Score the extraction pipeline on annotated dev data: precision, recall and F1 per field (the
     `level` column says token, span or document), or accuracy for per-abstract fields.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import socket
 import ssl
 from collections.abc import Iterator
@@ -23,22 +24,9 @@ from litwatch.evidence.diff import Flag, FlagDetail, FlagReason
 from warehouse.evidence import store_flags
 from warehouse.runs import start_run, utc_now
 
-# Relations the digest reads whose migrations have not landed yet, with their documented columns;
-# created here only while absent, so the tests exercise the real ones once they exist.
-STAND_INS = {
-    "outcomes": "topic VARCHAR, pmid BIGINT, text VARCHAR, concept VARCHAR, direction VARCHAR, "
-    "significant BOOLEAN, effect VARCHAR, section VARCHAR, start_char INTEGER",
-}
 EXTRACTOR_VERSION = "digest-test-1"
 
 HOSTILE_TITLE = '<script>alert(1)</script> & "quotes"'
-
-
-def prepare_warehouse(con: duckdb.DuckDBPyConnection) -> None:
-    existing = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    for name, columns in STAND_INS.items():
-        if name not in existing:
-            con.execute(f"CREATE TABLE {name} ({columns})")
 
 
 @dataclass(frozen=True)
@@ -76,18 +64,24 @@ def add_paper(con: duckdb.DuckDBPyConnection, topic: str, run_id: str, paper: Pa
         "INSERT INTO topic_relevance VALUES (?, ?, 1, ?, ?, 'test')",
         [topic, paper.pmid, EXTRACTOR_VERSION, paper.relevant],
     )
-    spans = [("dose", "amount", text) for text in paper.doses]
-    spans += [("population", label, text) for label, text in paper.populations]
-    for offset, (kind, label, text) in enumerate(spans):
+    spans: list[tuple[str, str, str, dict[str, object]]] = [
+        ("dose", "amount", text, {}) for text in paper.doses
+    ]
+    spans += [("population", label, text, {}) for label, text in paper.populations]
+    spans += [
+        ("outcome", "outcome", concept, {"direction": direction, "significant": significant})
+        for concept, direction, significant, _ in paper.outcomes
+    ]
+    for offset, (kind, label, text, attrs) in enumerate(spans):
         con.execute(
-            "INSERT INTO mentions VALUES (?, 1, ?, ?, 'abstract', ?, ?, ?, '{}', ?)",
-            [paper.pmid, kind, label, offset, offset + len(text), text, EXTRACTOR_VERSION],
+            "INSERT INTO mentions VALUES (?, 1, ?, ?, 'abstract', ?, ?, ?, ?, ?)",
+            [paper.pmid, kind, label, offset, offset + 1, text, json.dumps(attrs), EXTRACTOR_VERSION],
         )
-    for offset, (concept, direction, significant, effect) in enumerate(paper.outcomes):
+    first_outcome = len(spans) - len(paper.outcomes)
+    for offset, (concept, _, _, effect) in enumerate(paper.outcomes, start=first_outcome):
         con.execute(
-            "INSERT INTO outcomes (topic, pmid, text, concept, direction, significant, effect, section, "
-            "start_char) VALUES (?, ?, ?, ?, ?, ?, ?, 'abstract', ?)",
-            [topic, paper.pmid, concept, concept, direction, significant, effect, offset],
+            "INSERT INTO topic_outcomes VALUES (?, ?, 1, ?, 'abstract', ?, ?, ?, ?)",
+            [topic, paper.pmid, EXTRACTOR_VERSION, offset, offset + 1, concept, effect],
         )
 
 

@@ -23,14 +23,17 @@ def test_the_bundled_corpus_is_small_dated_in_pmid_order_and_credited() -> None:
     path = bundled_corpus_path()
     assert path.stat().st_size <= 2_000_000
     records = load_bundled_records()
-    dates = [r.entrez_date for r in records]
+    dates = [r.entrez_date for r in records if r.entrez_date is not None]
+    assert len(dates) == len(records)
     assert dates == sorted(dates) and len(set(dates)) == len(dates)  # one simulated day per PMID, in order
     source_note = (path.parent / "SOURCE.md").read_text(encoding="utf-8")
     for corpus in ("EBM-NLP", "PICO Corpus", "EvidenceOutcomes", "EvidenceMap"):
         assert corpus in source_note
 
 
-@pytest.mark.parametrize(("topic_id", "least"), [("melatonin-sleep", 10), ("exercise-sleep", 10), ("magnesium-sleep", 0)])
+@pytest.mark.parametrize(
+    ("topic_id", "least"), [("melatonin-sleep", 10), ("exercise-sleep", 10), ("magnesium-sleep", 0)]
+)
 def test_each_demo_topic_query_finds_records_in_the_bundled_corpus(topic_id: str, least: int) -> None:
     topic = load_topic_file(REPO / "topics" / f"{topic_id}.yaml")
     documents = [document_for(r) for r in load_bundled_records()]

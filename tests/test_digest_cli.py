@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from tests.cli_helpers import run_main
-from tests.digest_support import Inbox, Paper, add_paper, new_run, prepare_warehouse, smtp_server
+from tests.digest_support import Inbox, Paper, add_paper, new_run, smtp_server
 from warehouse.connection import connect
 
 TOPIC = "magnesium-sleep"
@@ -32,7 +32,6 @@ def topics_dir(tmp_path: Path) -> Path:
 
 def _night(db_path: Path, pmid: int) -> str:
     with connect(db_path) as con:
-        prepare_warehouse(con)
         run = new_run(con, TOPIC)
         add_paper(con, TOPIC, run, Paper(pmid, f"Magnesium and sleep, study {pmid}"))
     return run

@@ -25,7 +25,6 @@ from tests.digest_support import (
     flag,
     free_port,
     new_run,
-    prepare_warehouse,
     smtp_server,
 )
 from warehouse.connection import connect
@@ -47,7 +46,6 @@ def settings(tmp_path: Path, smtp_url: str | None) -> Settings:
 @pytest.fixture
 def con(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     with connect(db_path) as con:
-        prepare_warehouse(con)
         yield con
 
 

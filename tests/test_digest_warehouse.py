@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from litwatch.digest.models import DigestRecord
-from tests.digest_support import Paper, add_flags, add_paper, flag, new_run, prepare_warehouse
+from tests.digest_support import Paper, add_flags, add_paper, flag, new_run
 from warehouse import digests as store
 from warehouse.connection import connect
 
@@ -19,7 +19,6 @@ TOPIC = "magnesium-sleep"
 @pytest.fixture
 def con(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     with connect(db_path) as con:
-        prepare_warehouse(con)
         yield con
 
 

@@ -71,27 +71,34 @@ INCOMING_SCHEMA = pa.schema(
     ]
 )
 
-# Classify every incoming PMID against what is stored (see the module docstring for the rules).
-_CLASSIFY_SQL = """
-SELECT i.pmid, a.version AS current_version,
+STAGED_TABLE = "litwatch_staged"
+
+# Only the last item per PMID counts: drop earlier ones (seq is the arrival order).
+_KEEP_LAST_SQL = f"""
+DELETE FROM {STAGED_TABLE}
+WHERE seq NOT IN (SELECT max(seq) FROM {STAGED_TABLE} GROUP BY pmid)
+"""
+
+# Classify every staged PMID against what is stored (see the module docstring for the rules).
+_CLASSIFY_SQL = f"""
+CREATE OR REPLACE TEMP TABLE litwatch_outcomes AS
+SELECT s.pmid, a.version AS current_version,
     CASE
-        WHEN i.is_deletion AND a.pmid IS NULL THEN 'deleted_unknown'
-        WHEN i.is_deletion AND a.deleted THEN 'unchanged'
-        WHEN i.is_deletion THEN 'deleted'
+        WHEN s.is_deletion AND a.pmid IS NULL THEN 'deleted_unknown'
+        WHEN s.is_deletion AND a.deleted THEN 'unchanged'
+        WHEN s.is_deletion THEN 'deleted'
         WHEN a.pmid IS NULL THEN 'new'
         WHEN EXISTS (SELECT 1 FROM article_versions v
-                     WHERE v.pmid = i.pmid AND v.content_hash = i.content_hash) THEN 'unchanged'
+                     WHERE v.pmid = s.pmid AND v.content_hash = s.content_hash) THEN 'unchanged'
         ELSE 'revised'
     END AS outcome
-FROM litwatch_incoming i LEFT JOIN articles a ON a.pmid = i.pmid
-ORDER BY i.pmid
+FROM {STAGED_TABLE} s LEFT JOIN articles a ON a.pmid = s.pmid
 """
 
-_STORED_SQL = """
-FROM litwatch_incoming i JOIN litwatch_outcomes o ON o.pmid = i.pmid
+_STORED_SQL = f"""
+FROM {STAGED_TABLE} i JOIN litwatch_outcomes o ON o.pmid = i.pmid
 WHERE o.outcome IN ('new', 'revised')
 """
-
 _INSERT_VERSIONS_SQL = f"""
 INSERT INTO article_versions (pmid, version, content_hash, record, source, run_id, loaded_at)
 SELECT i.pmid, coalesce(o.current_version, 0) + 1, i.content_hash, i.record, $source, $run_id, $now
@@ -118,9 +125,9 @@ UPDATE articles SET deleted = true, updated_at = $now
 WHERE pmid IN (SELECT pmid FROM litwatch_outcomes WHERE outcome = 'deleted')
 """
 
-_ADD_TOPIC_MEMBERS_SQL = """
+_ADD_TOPIC_MEMBERS_SQL = f"""
 INSERT INTO topic_articles (topic, pmid, first_seen, source, run_id)
-SELECT $topic, i.pmid, $now, $topic_source, $run_id FROM litwatch_incoming i
+SELECT $topic, i.pmid, $now, $topic_source, $run_id FROM {STAGED_TABLE} i
 WHERE NOT i.is_deletion
 ON CONFLICT DO NOTHING
 """

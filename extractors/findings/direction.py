@@ -17,6 +17,7 @@ RuleDirection = Literal["increase", "decrease"]
 _NEGATION_BEFORE = re.compile(r"\b(?:not|no|nor|without|neither)\W+(?:\w+\W+){0,2}$", re.IGNORECASE)
 _CONTRAST_BEFORE = re.compile(r"(?:\bthan|compared\s+(?:with|to)|\bversus|\bvs\.?|relative\s+to|\bover)\W+"
                               r"(?:in\s+|with\s+|for\s+)?(?:the\s+)?$", re.IGNORECASE)
+_SUBJECT_BREAK = re.compile(r"[,;()]")
 ARM_WINDOW = 60
 
 
@@ -44,7 +45,9 @@ def _flipped(text: str, cue_start: int, cue_end: int, arms: dict[str, CharSpan])
         contrasted = bool(_CONTRAST_BEFORE.search(text[cue_end:start]))
         # "lower than intvx" describes the comparator; "lower in compx" too.
         return name == "intervention" if contrasted else name == "comparator"
-    before = sorted((span.end, name) for name, span in arms.items() if span.end <= cue_start)
+    # The arm right before the word is its subject ("placebo increased X") unless punctuation intervenes.
+    before = sorted((span.end, name) for name, span in arms.items()
+                    if 0 <= cue_start - span.end <= ARM_WINDOW and not _SUBJECT_BREAK.search(text[span.end:cue_start]))
     return bool(before) and before[-1][1] == "comparator"
 
 

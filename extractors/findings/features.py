@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from rapidfuzz import fuzz
@@ -23,7 +24,7 @@ COMPARATOR_MARK = "compx"
 OUTCOME_MARK = "outcx"
 # A phrase of the prompt is located in a sentence when rapidfuzz's partial_ratio alignment reaches this.
 ARM_MATCH_THRESHOLD = 80
-CLAUSE_BREAK = re.compile(r";|\bwhereas\b|\bwhile\b|\bbut\b|\bhowever\b|\balthough\b", re.IGNORECASE)
+CLAUSE_BREAK = re.compile(r";|,\s+and\b|\bwhereas\b|\bwhile\b|\bbut\b|\bhowever\b|\balthough\b", re.IGNORECASE)
 _ARM_NUMBER = re.compile(r"(?P<num>" + NUMBER + r")\s*(?P<pct>%?)")
 
 
@@ -170,6 +171,19 @@ def _direction_arm_tokens(text: str, cues: Cues, arms: dict[str, CharSpan]) -> l
     return tokens
 
 
+def compare_arms(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> Literal["increase", "decrease"] | None:
+    """Arm-level numbers compared ("16% in the CLF group and 36% in the control group" -> decrease):
+    the number nearest each arm's mention, when both arms are named and their numbers differ."""
+    intervention, comparator = arms.get("intervention"), arms.get("comparator")
+    if intervention is None or comparator is None:
+        return None
+    arm_i = _nearest_number(text, intervention.start, stats)
+    arm_c = _nearest_number(text, comparator.start, stats)
+    if arm_i is None or arm_c is None or arm_i == arm_c:
+        return None
+    return "increase" if arm_i > arm_c else "decrease"
+
+
 def cue_tokens(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> list[str]:
     """Pseudo-words for what rules can read off a clause; the classifier weighs them."""
     cues = load_cues()
@@ -191,10 +205,9 @@ def cue_tokens(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> list[
     tokens.extend(_direction_arm_tokens(text, cues, arms))
     if intervention and comparator:
         tokens.append("cueorderic" if intervention.start < comparator.start else "cueorderci")
-        arm_i = _nearest_number(text, intervention.start, stats)
-        arm_c = _nearest_number(text, comparator.start, stats)
-        if arm_i is not None and arm_c is not None and arm_i != arm_c:
-            tokens.append("cuearmihigher" if arm_i > arm_c else "cuearmilower")
+    arm_direction = compare_arms(text, stats, arms)
+    if arm_direction is not None:
+        tokens.append("cuearmihigher" if arm_direction == "increase" else "cuearmilower")
     return tokens
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 ALPHA = 0.05
 Relation = Literal["<", "=", ">"]
@@ -116,10 +116,19 @@ class Statistics:
     def main_effect(self) -> EffectEstimate | None:
         return self.effects[0] if self.effects else None
 
-    @property
-    def main_p_value(self) -> PValue | None:
-        """The smallest p-value reported (the one a reader would quote)."""
-        return min(self.p_values, key=lambda p: p.value) if self.p_values else None
+    def effect_near(self, position: int) -> EffectEstimate | None:
+        """The estimate reported closest after `position` (an outcome's mention), else the closest before."""
+        return _nearest(self.effects, position)
+
+    def p_value_near(self, position: int) -> PValue | None:
+        return _nearest(self.p_values, position)
+
+
+def _nearest(items: tuple[PValue, ...] | tuple[EffectEstimate, ...], position: int) -> Any:
+    after = [item for item in items if item.start >= position]
+    if after:
+        return min(after, key=lambda item: item.start)
+    return max(items, key=lambda item: item.start) if items else None
 
 
 def to_float(text: str) -> float:

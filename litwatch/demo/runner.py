@@ -139,9 +139,10 @@ def run_demo(
     on_night: Callable[[DemoNight], None] | None = None,
 ) -> DemoResult:
     """Replay `nights` nights into a fresh warehouse under `out_dir`; `on_night` sees each night end."""
-    from flows.local import run_nightly
+    from flows.local import prepare_prefect_environment, run_nightly
     from flows.results import NightlyRunFailed
 
+    prepare_prefect_environment(log_level="WARNING")  # the demo prints its own summary
     records = load_bundled_records()
     plan = replay(records, nights)
     settings = prepare_output(out_dir, topics_source or repo_topics_dir())

@@ -379,12 +379,13 @@ def _add_registry_ids(databank_list: Element, fields: _RecordFields) -> None:
 
 
 def _add_comments(comment_list: Element, fields: _RecordFields) -> None:
-    for comment in comment_list:
+    for comment in comment_list.iterchildren("CommentsCorrections"):
         pmid = ref_source = None
-        for part in comment:
+        for part in comment.iterchildren("PMID", "RefSource"):
+            text = part.text
             if part.tag == "PMID":
-                pmid = parse_int(part.text)
-            elif part.tag == "RefSource":
+                pmid = int(text) if text and text.isdigit() else None
+            else:
                 ref_source = element_text(part) or None
         fields.comments_corrections.append(
             {"ref_type": comment.get("RefType") or "Other", "pmid": pmid, "ref_source": ref_source}

@@ -10,6 +10,8 @@ one space.
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 MATHML_NS = "{http://www.w3.org/1998/Math/MathML}"
@@ -33,14 +35,23 @@ _COMBINING_ACCENTS = {
 }
 
 
+# Text that needs no normalising (single plain spaces inside, none at the ends) is the common case;
+# one regex scan finds out without splitting the text into words.
+_IRREGULAR_SPACE = re.compile(r"\s\s|[^\S ]|^\s|\s$")
+
+
 def normalise_space(text: str) -> str:
+    """Whitespace runs (newlines, tabs, no-break spaces...) become one space; the ends are stripped."""
+    if _IRREGULAR_SPACE.search(text) is None:
+        return text
     return " ".join(text.split())
 
 
 def element_text(elem: etree._Element) -> str:
     """The element's full text with markup flattened and whitespace normalised."""
     if len(elem) == 0:
-        return normalise_space(elem.text or "")
+        text = elem.text
+        return normalise_space(text) if text else ""
     parts: list[str] = []
     _append_mixed(elem, parts)
     return normalise_space("".join(parts))

@@ -1,0 +1,121 @@
+"""Extraction throughput (abstracts/s) and peak memory: the whole pipeline at 1 and 2 processes, beside
+the ceiling of tokenising alone (`spacy.blank("en")` and the pipeline's own tokenizer) on the same input.
+
+    uv run python -m bench.bench_extract --abstracts 2000
+
+Input: EBM-NLP documents (real PubMed titles + abstracts, MeSH) from ../shared/data, repeated to the
+requested count. Each stage runs in its own subprocess so its peak RSS (ru_maxrss, children included
+for nlp.pipe workers) is its own. Reported: wall-clock rate, and CPU seconds of the parent and workers,
+since the machine is shared and wall-clock alone undercounts what one core does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ebm_nlp" / "documents"
+STAGES = ("blank_tokenizer", "litwatch_tokenizer", "pipeline_1", "pipeline_2")
+
+
+@dataclass(frozen=True)
+class Measurement:
+    stage: str
+    abstracts: int
+    seconds: float
+    cpu_seconds: float
+    peak_rss_mb: float
+
+    @property
+    def rate(self) -> float:
+        return self.abstracts / self.seconds
+
+    @property
+    def rate_per_cpu_second(self) -> float:
+        return self.abstracts / self.cpu_seconds
+
+
+def read_texts(count: int) -> list[tuple[str, str, list[str]]]:
+    rows = [
+        json.loads(line)
+        for line in (DATA / "ebm_nlp_documents.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    articles = []
+    for row in rows:
+        title, _, abstract = row["text"].partition("\n\n")
+        if abstract.strip():
+            articles.append((title, abstract, row["mesh_terms"]))
+    return [articles[i % len(articles)] for i in range(count)]
+
+
+def run_stage(stage: str, count: int) -> Measurement:
+    """Runs inside the subprocess."""
+    import spacy
+
+    from extractors.pipeline import load_pipeline
+    from extractors.text import ArticleInput, article_text, make_article_doc
+
+    articles = read_texts(count)
+    nlp = load_pipeline()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    if stage == "blank_tokenizer":
+        blank = spacy.blank("en")
+        for title, abstract, _ in articles:
+            blank.make_doc(article_text(title, abstract))
+    elif stage == "litwatch_tokenizer":
+        for title, abstract, _ in articles:
+            nlp.make_doc(article_text(title, abstract))
+    else:
+        n_process = int(stage.rsplit("_", 1)[1])
+        docs = (
+            make_article_doc(nlp, ArticleInput(title=title, abstract=abstract, mesh_terms=mesh))
+            for title, abstract, mesh in articles
+        )
+        for _ in nlp.pipe(docs, n_process=n_process, batch_size=64):
+            pass
+    seconds = time.perf_counter() - started
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = time.process_time() - cpu_started + children.ru_utime + children.ru_stime
+    peak_kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, children.ru_maxrss)
+    return Measurement(stage, count, seconds, cpu, peak_kb / 1024)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--abstracts", type=int, default=2000)
+    parser.add_argument("--stage", choices=STAGES, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.stage:
+        print(json.dumps(asdict(run_stage(args.stage, args.abstracts))))
+        return
+    print(f"{'stage':<20}{'abstracts':>10}{'seconds':>9}{'abstracts/s':>13}{'per CPU-s':>11}{'peak MB':>9}")
+    for stage in STAGES:
+        output = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bench.bench_extract",
+                "--stage",
+                stage,
+                "--abstracts",
+                str(args.abstracts),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        m = Measurement(**json.loads(output.strip().splitlines()[-1]))
+        print(
+            f"{m.stage:<20}{m.abstracts:>10}{m.seconds:>9.1f}{m.rate:>13.0f}{m.rate_per_cpu_second:>11.0f}"
+            f"{m.peak_rss_mb:>9.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Evidence Inference 2.0 validation prompts: given (intervention, comparator, outcome) and the abstract,
+predict significantly increased / significantly decreased / no significant difference.
+
+Scored per prompt (label = majority of its valid annotations) on the release's validation article ids:
+`abstract` = prompts whose annotated evidence lies in the abstract (answerable from it), `all` = every
+labelled validation prompt (many are answered only in the full text, which we do not read). Macro-F1
+over the three classes, accuracy, and significance accuracy (significant vs not).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.language import Language
+
+from extractors.findings.classifier import DECREASED, INCREASED, NO_DIFFERENCE
+from extractors.findings.prompts import ComparisonPrompt, answer_prompts
+from extractors.scoring.metrics import DatasetScore, FieldScore, PublishedFigure, accuracy
+from extractors.scoring.registry import register_dataset
+from extractors.training.evidence_inference_data import EvidencePrompt, load_prompts
+
+SENTENCE_COMPONENT = "litwatch_sentences"
+
+
+def macro_f1(field: str, gold: list[str], predicted: list[str]) -> FieldScore:
+    f1s = []
+    for label in (INCREASED, DECREASED, NO_DIFFERENCE):
+        tp = sum(g == label == p for g, p in zip(gold, predicted, strict=True))
+        fp = sum(p == label != g for g, p in zip(gold, predicted, strict=True))
+        fn = sum(g == label != p for g, p in zip(gold, predicted, strict=True))
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1s.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+    return FieldScore(field=field, level="document", support=len(gold), f1=round(sum(f1s) / len(f1s), 4),
+                      note="macro-F1 over increased / decreased / no difference")
+
+
+def _sentences(nlp: Language, prompts: list[EvidencePrompt]) -> list[list[str]]:
+    abstracts = {p.pmcid: p.abstract for p in prompts}
+    with nlp.select_pipes(enable=[SENTENCE_COMPONENT]):
+        split = {pmcid: [s.text for s in doc.sents] for pmcid, doc in zip(abstracts, nlp.pipe(abstracts.values()))}
+    return [split[p.pmcid] for p in prompts]
+
+
+def _fields(name: str, gold: list[str], predicted: list[str]) -> list[FieldScore]:
+    correct = sum(g == p for g, p in zip(gold, predicted, strict=True))
+    same_significance = sum((g == NO_DIFFERENCE) == (p == NO_DIFFERENCE) for g, p in zip(gold, predicted, strict=True))
+    return [
+        macro_f1(f"direction_macro_f1_{name}", gold, predicted),
+        accuracy(f"direction_accuracy_{name}", correct, len(gold)),
+        accuracy(f"significance_accuracy_{name}", same_significance, len(gold), "significant vs not"),
+    ]
+
+
+@register_dataset("evidence_inference", description="Evidence Inference 2.0 validation prompts: direction/significance")
+def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
+    prompts = load_prompts(data_dir, "validation")
+    prompts = prompts[:limit] if limit else prompts
+    findings = answer_prompts(
+        _sentences(nlp, prompts), [ComparisonPrompt(p.intervention, p.comparator, p.outcome) for p in prompts]
+    )
+    predicted = [f.label for f in findings]
+    answerable = [i for i, p in enumerate(prompts) if p.abstract_answerable]
+    fields = [
+        *_fields("abstract", [prompts[i].label for i in answerable], [predicted[i] for i in answerable]),
+        *_fields("all", [p.label for p in prompts], predicted),
+    ]
+    return DatasetScore(
+        dataset="evidence_inference",
+        description="Evidence Inference 2.0, DeYoung et al. 2020 (prompts with v2 annotations)",
+        split=f"validation article ids of the release ({len(prompts)} labelled prompts, "
+              f"{len(answerable)} with evidence in the abstract)",
+        documents=len(prompts),
+        fields=fields,
+        published=[PublishedFigure(field="direction_macro_f1_all", metric="macro-F1", value=0.78,
+                                   source="BioMed RoBERTa pipeline on full texts, Evidence Inference 2.0 paper")],
+    )
