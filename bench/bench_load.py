@@ -6,7 +6,7 @@ Builds a corpus of real sample records (bench/corpus.py), then measures each sta
 subprocess so every peak RSS (ru_maxrss) is that stage's alone:
 - raw:   lxml.etree.iterparse over PubmedArticle elements, cleared as it goes (the practical ceiling);
 - parse: litwatch's reader producing PubmedRecord models;
-- load:  parse + bulk load into a fresh DuckDB warehouse (`load_file`, one transaction);
+- load:  `litwatch import` of the file into a fresh DuckDB warehouse (parse, stage, publish);
 and parse+load again on a corpus a tenth the size, to show memory stays flat as input grows tenfold.
 """
 
@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Literal
 
 from bench.corpus import write_corpus
+
+REPO = Path(__file__).resolve().parents[1]
 
 Stage = Literal["raw", "parse", "load"]
 STAGES: tuple[Stage, ...] = ("raw", "parse", "load")
@@ -70,15 +72,14 @@ def run_parse(path: Path) -> int:
 
 
 def run_load(path: Path) -> int:
-    from warehouse.connection import connect
-    from warehouse.imports import load_file
-    from warehouse.runs import finish_run, start_run
+    """What `litwatch import --topic magnesium-sleep FILE` runs, into a fresh warehouse."""
+    from litwatch.config import Settings
+    from litwatch.importer import import_files
 
-    with tempfile.TemporaryDirectory() as tmp, connect(Path(tmp) / "bench.duckdb") as con:
-        run_id = start_run(con, "import", "bench")
-        result = load_file(con, path, topic="bench", run_id=run_id)
-        finish_run(con, run_id, result.run_counts())
-        return result.new
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {"LITWATCH_DB": str(Path(tmp) / "bench.duckdb"), "LITWATCH_TOPICS": str(REPO / "topics")}
+        summary = import_files(Settings.from_env(env), "magnesium-sleep", [path], progress=False)
+        return summary.totals.new
 
 
 def measure_stage(stage: Stage, path: Path) -> Measurement:

@@ -25,7 +25,7 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def normalise(text: str) -> str:
-    """Lower case, punctuation and hyphens as single spaces ("Sleep-onset latency," -> "sleep onset latency")."""
+    """Lower case; punctuation and hyphens become single spaces ("Sleep-onset," -> "sleep onset")."""
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 
@@ -81,7 +81,9 @@ def effect_of(finding: OutcomeAttrs, outcome: Outcome | None) -> Effect:
     return "benefit" if went_up == (outcome.better == "higher") else "harm"
 
 
-def map_mentions(mentions: Iterable[Mention], abbreviations: Iterable[Abbreviation], topic: Topic) -> list[TopicOutcome]:
+def map_mentions(
+    mentions: Iterable[Mention], abbreviations: Iterable[Abbreviation], topic: Topic
+) -> list[TopicOutcome]:
     """One TopicOutcome per outcome mention."""
     known = list(abbreviations)
     mapped: list[TopicOutcome] = []
@@ -89,10 +91,16 @@ def map_mentions(mentions: Iterable[Mention], abbreviations: Iterable[Abbreviati
         if mention.kind != "outcome":
             continue
         outcome = concept_for(mention.text, known, topic)
-        mapped.append(TopicOutcome(
-            topic=topic.id, section=mention.section, start_char=mention.start_char, end_char=mention.end_char,
-            concept=outcome.name if outcome else None, effect=effect_of(mention.outcome or OutcomeAttrs(), outcome),
-        ))
+        mapped.append(
+            TopicOutcome(
+                topic=topic.id,
+                section=mention.section,
+                start_char=mention.start_char,
+                end_char=mention.end_char,
+                concept=outcome.name if outcome else None,
+                effect=effect_of(mention.outcome or OutcomeAttrs(), outcome),
+            )
+        )
     return mapped
 
 

@@ -246,10 +246,10 @@ def ensure_eutils_limit() -> None:
 
 
 def _failure_reason(state: State[Any]) -> str:
+    """The failed topic's error as one line (database errors can span several)."""
     error = state.result(raise_on_failure=False)
-    if isinstance(error, BaseException):
-        return str(error) or type(error).__name__
-    return state.message or "failed"
+    text = str(error) if isinstance(error, BaseException) else (state.message or "")
+    return text.strip().splitlines()[0] if text.strip() else type(error).__name__
 
 
 @flow(name="nightly", log_prints=True)

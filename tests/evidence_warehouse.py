@@ -5,8 +5,10 @@ a revised abstract (night 1 carries the abstract without its actigraphy sentence
 one) and a RetractionIn notice (PMID 99999901, invented: the corpus has no retraction notices).
 
 Extraction is hand-written: `ArticleExtraction`s (design, size, population and outcome mentions, the
-topic's reading of each outcome) stored through `warehouse.mentions` into the real tables. Until the
-0004 `outcomes` view exists, a stand-in table with its documented columns holds the same findings.
+topic's reading of each outcome) stored through `warehouse.mentions.store_extractions` into the real
+tables, so the summary reads them through the real `studies`, `populations` and `outcomes` views.
+Hand-written because the scenario asserts verdicts exactly: it must not move when the pipeline's
+accuracy does (`test_evidence_pipeline.py` runs the real pipeline over the same records).
 """
 
 from __future__ import annotations
@@ -47,14 +49,6 @@ LATENCY, PROBLEMS, OBJECTIVE, TST = (
 ACTIGRAPHY = "There were no objective changes in sleep detected by actigraphy."
 RETRACTION_NOTICE = 99999901
 AgeGroup = Literal["children", "adolescents", "adults", "older_adults"]
-
-OUTCOMES_STANDIN = """
-CREATE TABLE outcomes (
-    topic VARCHAR, pmid BIGINT, text VARCHAR, concept VARCHAR, direction VARCHAR, significant BOOLEAN,
-    effect VARCHAR, effect_size DOUBLE, effect_kind VARCHAR, ci_low DOUBLE, ci_high DOUBLE, p_value DOUBLE,
-    sentence VARCHAR, section VARCHAR, start_char INTEGER, end_char INTEGER
-)
-"""
 
 
 @dataclass(frozen=True)
@@ -253,47 +247,6 @@ def _extraction(study: HandStudy, record: PubmedRecord, version: int, topic: str
     )
 
 
-def _outcomes_is_standin(con: duckdb.DuckDBPyConnection) -> bool:
-    """True while the 0004 `outcomes` view is missing: a stand-in table then holds the findings."""
-    found = con.execute(
-        "SELECT table_type FROM information_schema.tables WHERE table_name = 'outcomes'"
-    ).fetchone()
-    if found is None:
-        con.execute(OUTCOMES_STANDIN)
-        return True
-    return found[0] == "BASE TABLE"
-
-
-def _standin_rows(extraction: ArticleExtraction, topic: str) -> list[list[object]]:
-    findings = {(m.start_char, m.end_char): m for m in extraction.mentions if m.outcome is not None}
-    rows: list[list[object]] = []
-    for reading in extraction.topic_outcomes:
-        mention = findings[(reading.start_char, reading.end_char)]
-        assert mention.outcome is not None
-        o = mention.outcome
-        rows.append(
-            [
-                topic,
-                extraction.pmid,
-                mention.text,
-                reading.concept,
-                o.direction,
-                o.significant,
-                reading.effect,
-                None,
-                None,
-                None,
-                None,
-                None,
-                o.sentence,
-                "abstract",
-                mention.start_char,
-                mention.end_char,
-            ]
-        )
-    return rows
-
-
 def load_night(con: duckdb.DuckDBPyConnection, shared_data: Path, night: int) -> None:
     """Load one night's records, then store the extraction of every new or revised article version."""
     topic = scenario_topic()
@@ -309,11 +262,5 @@ def load_night(con: duckdb.DuckDBPyConnection, shared_data: Path, night: int) ->
     current = {r.pmid: r for r in night_records(records, night)}
     versions = dict(con.execute("SELECT pmid, version FROM articles").fetchall())
     extractions = [_extraction(s, current[s.pmid], versions[s.pmid], topic.id) for s in night_studies(night)]
-    standin = _outcomes_is_standin(con)
     with transaction(con):
         store_extractions(con, extractions)
-        for extraction in extractions if standin else []:
-            con.execute("DELETE FROM outcomes WHERE pmid = ?", [extraction.pmid])
-            rows = _standin_rows(extraction, topic.id)
-            if rows:
-                con.executemany(f"INSERT INTO outcomes VALUES ({', '.join('?' * 16)})", rows)

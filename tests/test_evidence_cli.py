@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.cli_helpers import run_main
@@ -151,3 +152,18 @@ def test_report_without_a_warehouse_is_an_error_and_writes_nothing(
     )
     assert done.exit_code == 1 and "does not exist yet" in done.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["report", "flags"])
+def test_a_warehouse_without_the_schema_is_one_sentence(
+    tmp_path: Path,
+    topics_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+) -> None:
+    bare = tmp_path / "bare.duckdb"
+    duckdb.connect(str(bare)).close()
+    done = run_main(monkeypatch, capsys, command, "--topic", TOPIC, db_path=bare, topics_dir=topics_dir)
+    assert done.exit_code == 1 and "The warehouse schema is out of date" in " ".join(done.stderr.split())
+    assert "Traceback" not in done.output

@@ -58,9 +58,10 @@ def test_golden_json(scenario_report: Report) -> None:
 
 def test_scenario_sections_and_sources(scenario_report: Report) -> None:
     trials = next(s for s in scenario_report.sections if s.key == "trials")
-    assert [(f.pmid, f.outcome, f.effect) for f in trials.findings][:2] == [
-        (23993773, LATENCY, "null"),
+    assert [(f.pmid, f.outcome, f.effect) for f in trials.findings] == [
         (23118244, LATENCY, "null"),
+        (23993773, "parent-reported sleep problems", "benefit"),
+        (23993773, "objective sleep", "null"),
     ]
     assert [s.pmid for s in scenario_report.sources] == [23118244, 23754339, 23993773]
     assert scenario_report.sources[1].notes == ["retracted: excluded from the summary (PMID 99999901)"]
@@ -135,6 +136,13 @@ def test_topic_without_outcomes_says_what_to_do() -> None:
     markdown = render_markdown(report_for(topic, study(1)))
     assert "The topic defines no outcomes; add outcomes to its YAML file to get verdicts." in markdown
     assert "Other relevant studies reported no finding on the topic's outcomes: PMID 1." in markdown
+
+
+def test_retracted_study_without_findings_is_a_marked_source_not_other() -> None:
+    report = report_for(sleep_topic(), study(1, "rct", 100, {}, retracted=True), study(2, "rct", 100, {}))
+    assert report.other_relevant_pmids == [2]
+    assert [(s.pmid, s.notes) for s in report.sources] == [(1, ["retracted: excluded from the summary"])]
+    assert report.introduction.retracted_excluded == 1
 
 
 def test_mechanistic_and_animal_findings_get_their_own_sections() -> None:

@@ -1,7 +1,9 @@
 """Bulk-load parsed PubMed records into `articles`, `article_versions` and `topic_articles`.
 
-Each batch goes to DuckDB as one Arrow table and a handful of set-based statements, never row by row.
-Rules per PMID (a batch keeps only the last item per PMID, so the outcome is deterministic):
+Two steps, never row by row: `stage_records` appends the items, one Arrow table per batch, to a TEMP
+staging table of this connection; `publish_staged` then applies all of them with a handful of
+set-based `INSERT ... SELECT` statements. Rules per PMID (only the LAST staged item per PMID counts,
+so the outcome is deterministic and independent of the batch size):
 
 - unknown PMID -> `new`: version 1 in `article_versions`, a row in `articles`;
 - content hash equal to ANY stored version -> `unchanged`: nothing written, so re-importing a file,
@@ -13,8 +15,8 @@ Rules per PMID (a batch keeps only the last item per PMID, so the outcome is det
   and nothing stored (update files delete PMIDs from all of PubMed; tombstones for articles we never
   held would only bloat the warehouse).
 
-Call `load_records` inside `warehouse.connection.transaction` for all-or-nothing loads (`load_file`
-in warehouse.imports does).
+`load_records` does both steps; run it inside `warehouse.connection.transaction` for all-or-nothing
+loads. `warehouse.imports.load_file` stages outside and publishes inside one transaction.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ _TEXT_LIST = pa.list_(pa.string())
 INCOMING_SCHEMA = pa.schema(
     [
         ("pmid", pa.int64()),
+        ("seq", pa.int64()),  # arrival order, so the last item per PMID wins
         ("is_deletion", pa.bool_()),
         ("content_hash", pa.string()),
         ("record", pa.string()),
@@ -183,6 +186,14 @@ class LoadResult:
         )
 
 
+@dataclass(frozen=True)
+class Staged:
+    """What `stage_records` put in the staging table, before it is published."""
+
+    records: int
+    deletions: int
+
+
 def load_records(
     con: duckdb.DuckDBPyConnection,
     items: Iterable[PubmedRecord | DeletedRecord],
@@ -193,19 +204,72 @@ def load_records(
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_batch: Callable[[int], None] | None = None,
 ) -> LoadResult:
-    """Load records and deletions in batches; `source` is the file path, or EUTILS_SOURCE for harvests.
+    """Stage then publish `items`; `source` is the file path, or EUTILS_SOURCE for harvests.
 
-    With `topic`, every record (new, revised or unchanged) joins the topic in `topic_articles` if it
-    is not a member yet. `on_batch(n)` is called after each batch with the number of items it held.
+    Run it inside `transaction()` so the publish is all-or-nothing; for large files use
+    `warehouse.imports.load_file`, which stages outside the transaction to keep memory flat.
     """
-    topic_source: TopicSource = "harvest" if source == EUTILS_SOURCE else "import"
-    total = LoadResult()
+    staged = stage_records(con, items, batch_size=batch_size, on_batch=on_batch)
+    result = publish_staged(con, staged, source=source, run_id=run_id, topic=topic)
+    drop_staged(con)
+    return result
+
+
+def stage_records(
+    con: duckdb.DuckDBPyConnection,
+    items: Iterable[PubmedRecord | DeletedRecord],
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    on_batch: Callable[[int], None] | None = None,
+) -> Staged:
+    """Append `items` to a fresh TEMP staging table, one Arrow batch at a time.
+
+    The staging table belongs to this connection only and never touches the warehouse's tables, so a
+    parse error part-way leaves them untouched; DuckDB may spill it to its temp directory, so memory
+    stays flat however large the input. `on_batch(n)` is called after each batch of n items.
+    """
+    con.register("litwatch_incoming", INCOMING_SCHEMA.empty_table())
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED_TABLE} AS SELECT * FROM litwatch_incoming")
+    records = deletions = 0
     for batch in _batches(items, batch_size):
-        loaded = _load_batch(con, batch, source=source, run_id=run_id, topic=topic, topic_source=topic_source)
-        total.add(loaded)
+        con.register("litwatch_incoming", _to_arrow(batch, first_seq=records + deletions))
+        con.execute(f"INSERT INTO {STAGED_TABLE} SELECT * FROM litwatch_incoming")
+        batch_deletions = sum(isinstance(item, DeletedRecord) for item in batch)
+        deletions += batch_deletions
+        records += len(batch) - batch_deletions
         if on_batch is not None:
             on_batch(len(batch))
-    return total
+    con.unregister("litwatch_incoming")
+    return Staged(records=records, deletions=deletions)
+
+
+def publish_staged(
+    con: duckdb.DuckDBPyConnection, staged: Staged, *, source: str, run_id: str, topic: str | None
+) -> LoadResult:
+    """Apply the staged items to articles, article_versions and topic_articles with set-based SQL.
+
+    Each statement covers the whole staged input, so DuckDB writes large loads to disk as it goes
+    instead of holding them in memory until commit.
+    """
+    topic_source: TopicSource = "harvest" if source == EUTILS_SOURCE else "import"
+    now = utc_now()
+    con.execute(_KEEP_LAST_SQL)
+    con.execute(_CLASSIFY_SQL)
+    con.execute(_INSERT_VERSIONS_SQL, {"source": source, "run_id": run_id, "now": now})
+    con.execute(_DELETE_REVISED_SQL)
+    con.execute(_INSERT_ARTICLES_SQL, {"now": now})
+    con.execute(_MARK_DELETED_SQL, {"now": now})
+    if topic is not None:
+        members = {"topic": topic, "now": now, "topic_source": topic_source, "run_id": run_id}
+        con.execute(_ADD_TOPIC_MEMBERS_SQL, members)
+    outcomes = con.execute("SELECT pmid, outcome FROM litwatch_outcomes ORDER BY pmid").fetchall()
+    con.execute("DROP TABLE litwatch_outcomes")
+    return _result(staged, outcomes)
+
+
+def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
+    """Free the staging table (also after a failure; the connection must not be mid-failed-transaction)."""
+    con.execute(f"DROP TABLE IF EXISTS {STAGED_TABLE}")
 
 
 def get_article(con: duckdb.DuckDBPyConnection, pmid: int) -> PubmedRecord | None:
@@ -226,46 +290,14 @@ def _batches(
         yield batch
 
 
-def _load_batch(
-    con: duckdb.DuckDBPyConnection,
-    batch: list[PubmedRecord | DeletedRecord],
-    *,
-    source: str,
-    run_id: str,
-    topic: str | None,
-    topic_source: TopicSource,
-) -> LoadResult:
-    # Last item per PMID wins; dict assignment keeps that deterministic.
-    latest = {item.pmid: item for item in batch}
-    con.register("litwatch_incoming", _to_arrow(list(latest.values())))
-    outcomes = con.sql(_CLASSIFY_SQL).to_arrow_table()
-    con.register("litwatch_outcomes", outcomes)
-    now = utc_now()
-    con.execute(_INSERT_VERSIONS_SQL, {"source": source, "run_id": run_id, "now": now})
-    con.execute(_DELETE_REVISED_SQL)
-    con.execute(_INSERT_ARTICLES_SQL, {"now": now})
-    con.execute(_MARK_DELETED_SQL, {"now": now})
-    if topic is not None:
-        con.execute(
-            _ADD_TOPIC_MEMBERS_SQL,
-            {"topic": topic, "now": now, "topic_source": topic_source, "run_id": run_id},
-        )
-    # Not in a `finally`: after a failed statement DuckDB refuses even this until ROLLBACK, which would
-    # hide the real error; the next batch's register() replaces the views anyway.
-    con.unregister("litwatch_outcomes")
-    con.unregister("litwatch_incoming")
-    return _result(batch, outcomes)
-
-
-def _result(batch: list[PubmedRecord | DeletedRecord], outcomes: pa.Table) -> LoadResult:
-    deletions = sum(isinstance(item, DeletedRecord) for item in batch)
-    result = LoadResult(records=len(batch) - deletions, deletions=deletions)
+def _result(staged: Staged, outcomes: list[tuple[int, ItemOutcome]]) -> LoadResult:
+    result = LoadResult(records=staged.records, deletions=staged.deletions)
     by_outcome: dict[ItemOutcome, list[int]] = {
         "new": result.pmids_new,
         "revised": result.pmids_revised,
         "deleted": result.pmids_deleted,
     }
-    for pmid, outcome in zip(outcomes["pmid"].to_pylist(), outcomes["outcome"].to_pylist(), strict=True):
+    for pmid, outcome in outcomes:
         if outcome == "unchanged":
             result.unchanged += 1
         elif outcome == "deleted_unknown":
@@ -275,12 +307,13 @@ def _result(batch: list[PubmedRecord | DeletedRecord], outcomes: pa.Table) -> Lo
     return result
 
 
-def _to_arrow(items: list[PubmedRecord | DeletedRecord]) -> pa.Table:
-    """Column lists built in one pass; deletions carry only pmid and is_deletion."""
+def _to_arrow(items: list[PubmedRecord | DeletedRecord], first_seq: int) -> pa.Table:
+    """Column lists built in one pass; deletions carry only pmid, seq and is_deletion."""
     columns: dict[str, list[object]] = {name: [] for name in INCOMING_SCHEMA.names}
-    for item in items:
+    for seq, item in enumerate(items, start=first_seq):
         values = _deletion_values() if isinstance(item, DeletedRecord) else _record_values(item)
         values["pmid"] = item.pmid
+        values["seq"] = seq
         for name, column in columns.items():
             column.append(values[name])
     return pa.table(columns, schema=INCOMING_SCHEMA)

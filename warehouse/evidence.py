@@ -89,12 +89,13 @@ def _population(rows: list[tuple[str | None, ...]]) -> list[Population]:
 
 
 def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> list[tuple]:
+    """Rows of a read; a warehouse whose schema predates the views or tables read is one clear sentence."""
     try:
         return con.execute(sql, params).fetchall()
     except duckdb.CatalogException as exc:
         raise WarehouseError(
-            f"The warehouse has no extraction results to summarise ({str(exc).splitlines()[0]}); "
-            "run `litwatch extract` first."
+            f"The warehouse schema is out of date ({str(exc).splitlines()[0]}); open it once for writing "
+            "(e.g. `litwatch extract`) to apply the migrations."
         ) from exc
 
 
@@ -225,16 +226,18 @@ def store_flags(
 
 
 def latest_summary_run(con: duckdb.DuckDBPyConnection, topic: str) -> str | None:
-    row = con.execute(
-        "SELECT run_id FROM summaries WHERE topic = ? ORDER BY created_at DESC, run_id DESC LIMIT 1", [topic]
-    ).fetchone()
-    return str(row[0]) if row else None
+    rows = _query(
+        con,
+        "SELECT run_id FROM summaries WHERE topic = ? ORDER BY created_at DESC, run_id DESC LIMIT 1",
+        [topic],
+    )
+    return str(rows[0][0]) if rows else None
 
 
 def load_flags(con: duckdb.DuckDBPyConnection, topic: str, run_id: str) -> list[Flag]:
-    rows = con.execute(
-        "SELECT pmid, reason, outcome, detail FROM flags WHERE topic = ? AND run_id = ?", [topic, run_id]
-    ).fetchall()
+    rows = _query(
+        con, "SELECT pmid, reason, outcome, detail FROM flags WHERE topic = ? AND run_id = ?", [topic, run_id]
+    )
     flags = [
         Flag(
             topic=topic,

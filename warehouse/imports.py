@@ -10,7 +10,7 @@ import duckdb
 
 from litwatch.errors import WarehouseError
 from litwatch.pubmed.reader import read_records
-from warehouse.articles import DEFAULT_BATCH_SIZE, LoadResult, load_records
+from warehouse.articles import DEFAULT_BATCH_SIZE, LoadResult, drop_staged, publish_staged, stage_records
 from warehouse.connection import transaction
 from warehouse.runs import utc_now
 
@@ -32,23 +32,17 @@ def load_file(
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_batch: Callable[[int], None] | None = None,
 ) -> LoadResult:
-    """Parse and load every record of `path` in ONE transaction, then add its `imports` row.
+    """Parse and stage every record of `path`, then publish them in ONE transaction with its `imports` row.
 
-    A parse error (InputError naming the file and record/line) rolls back everything from this file;
-    data loaded before it is untouched.
+    A parse error (InputError naming the file and the line) happens while staging, before the
+    warehouse's tables are touched; a failure while publishing rolls the transaction back. Either way
+    nothing from this file is stored and data loaded before it is untouched.
     """
     sha256 = file_sha256(path)
     try:
+        staged = stage_records(con, read_records(path), batch_size=batch_size, on_batch=on_batch)
         with transaction(con):
-            result = load_records(
-                con,
-                read_records(path),
-                source=str(path),
-                run_id=run_id,
-                topic=topic,
-                batch_size=batch_size,
-                on_batch=on_batch,
-            )
+            result = publish_staged(con, staged, source=str(path), run_id=run_id, topic=topic)
             con.execute(
                 "INSERT INTO imports (run_id, file, sha256, records, deletions, loaded_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
@@ -56,4 +50,6 @@ def load_file(
             )
     except duckdb.Error as exc:
         raise WarehouseError(f"Loading {path} into the warehouse failed and was rolled back: {exc}.") from exc
+    finally:
+        drop_staged(con)
     return result

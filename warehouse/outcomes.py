@@ -12,9 +12,17 @@ from pydantic import BaseModel
 from extractors.models import ArticleExtraction
 
 _TOPIC_OUTCOMES = pa.schema(
-    [("topic", pa.string()), ("pmid", pa.int64()), ("article_version", pa.int32()),
-     ("extractor_version", pa.string()), ("section", pa.string()), ("start_char", pa.int32()),
-     ("end_char", pa.int32()), ("concept", pa.string()), ("effect", pa.string())]
+    [
+        ("topic", pa.string()),
+        ("pmid", pa.int64()),
+        ("article_version", pa.int32()),
+        ("extractor_version", pa.string()),
+        ("section", pa.string()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        ("concept", pa.string()),
+        ("effect", pa.string()),
+    ]
 )
 
 
@@ -40,19 +48,29 @@ class OutcomeRow(BaseModel):
 
 
 def store_topic_outcomes(con: duckdb.DuckDBPyConnection, extractions: Sequence[ArticleExtraction]) -> int:
-    """Replace the topic outcome rows of these extractions; returns rows written. Call inside a transaction."""
+    """Replace the topic outcome rows of these extractions; returns rows written (inside a transaction)."""
     if not extractions:
         return 0
-    keys = pa.table({
-        "pmid": [e.pmid for e in extractions],
-        "article_version": pa.array([e.article_version for e in extractions], pa.int32()),
-        "extractor_version": [e.extractor_version for e in extractions],
-    })
+    keys = pa.table(
+        {
+            "pmid": [e.pmid for e in extractions],
+            "article_version": pa.array([e.article_version for e in extractions], pa.int32()),
+            "extractor_version": [e.extractor_version for e in extractions],
+        }
+    )
     rows = pa.Table.from_pylist(
         [
-            {"topic": o.topic, "pmid": e.pmid, "article_version": e.article_version,
-             "extractor_version": e.extractor_version, "section": o.section, "start_char": o.start_char,
-             "end_char": o.end_char, "concept": o.concept, "effect": o.effect}
+            {
+                "topic": o.topic,
+                "pmid": e.pmid,
+                "article_version": e.article_version,
+                "extractor_version": e.extractor_version,
+                "section": o.section,
+                "start_char": o.start_char,
+                "end_char": o.end_char,
+                "concept": o.concept,
+                "effect": o.effect,
+            }
             for e in extractions
             for o in e.topic_outcomes
         ],
@@ -75,8 +93,8 @@ def store_topic_outcomes(con: duckdb.DuckDBPyConnection, extractions: Sequence[A
 def topic_outcomes(con: duckdb.DuckDBPyConnection, topic: str) -> list[OutcomeRow]:
     """The `outcomes` view for one topic, by PMID and position."""
     cursor = con.execute(
-        "SELECT topic, pmid, text, concept, direction, significant, effect, effect_size, effect_kind, ci_low, "
-        "ci_high, p_value, sentence, section, start_char, end_char FROM outcomes WHERE topic = ? "
+        "SELECT topic, pmid, text, concept, direction, significant, effect, effect_size, effect_kind, "
+        "ci_low, ci_high, p_value, sentence, section, start_char, end_char FROM outcomes WHERE topic = ? "
         "ORDER BY pmid, section DESC, start_char",
         [topic],
     )

@@ -67,13 +67,14 @@ class OutcomeFindings:
     @staticmethod
     def _attrs(context: FindingContext, span: Span, finding: Finding) -> OutcomeAttrs:
         stats = context.stats
-        effect = stats.main_effect
+        anchor = context.outcome.end if context.outcome is not None else 0
+        effect = stats.effect_near(anchor)
         interval = (
             effect.interval
             if effect is not None and effect.interval
             else (stats.intervals[0] if stats.intervals else None)
         )
-        p_value = stats.main_p_value
+        p_value = stats.p_value_near(anchor)
         return OutcomeAttrs(
             direction=finding.direction,
             significant=finding.significant,

@@ -163,8 +163,14 @@ class PopulationExtractor:
                     "sample_size",
                     PopulationAttrs(sample_size=count.value),
                 )
+        title_end = doc._.title_length or 0
+        seen: set[tuple[bool, str, str]] = set()
         for label, start, end, attrs in self.descriptors(text):
-            self._add(doc, spans, 0, start, end, label, attrs)
+            # A repeated descriptor ("children" ten times) is one fact: keep its first mention per section.
+            key = (start < title_end, label, text[start:end].lower())
+            if key not in seen:
+                seen.add(key)
+                self._add(doc, spans, 0, start, end, label, attrs)
         doc.spans["population"] = spans
         doc._.sample_size = self.sample_size(counts_by_sentence)
         return doc

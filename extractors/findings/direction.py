@@ -15,8 +15,11 @@ from extractors.findings.features import CharSpan, load_cues
 
 RuleDirection = Literal["increase", "decrease"]
 _NEGATION_BEFORE = re.compile(r"\b(?:not|no|nor|without|neither)\W+(?:\w+\W+){0,2}$", re.IGNORECASE)
-_CONTRAST_BEFORE = re.compile(r"(?:\bthan|compared\s+(?:with|to)|\bversus|\bvs\.?|relative\s+to|\bover)\W+"
-                              r"(?:in\s+|with\s+|for\s+)?(?:the\s+)?$", re.IGNORECASE)
+_CONTRAST_BEFORE = re.compile(
+    r"(?:\bthan|compared\s+(?:with|to)|\bversus|\bvs\.?|relative\s+to|\bover)\W+"
+    r"(?:in\s+|with\s+|for\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _SUBJECT_BREAK = re.compile(r"[,;()]")
 ARM_WINDOW = 60
 
@@ -32,22 +35,27 @@ def _direction_words(text: str) -> list[tuple[int, int, RuleDirection]]:
     found: list[tuple[int, int, RuleDirection]] = []
     for name, direction in (("increase", "increase"), ("decrease", "decrease")):
         for match in getattr(cues, name).finditer(text):
-            if not _NEGATION_BEFORE.search(text[max(0, match.start() - 30):match.start()]):
+            if not _NEGATION_BEFORE.search(text[max(0, match.start() - 30) : match.start()]):
                 found.append((match.start(), match.end(), direction))  # type: ignore[arg-type]
     return sorted(found)
 
 
 def _flipped(text: str, cue_start: int, cue_end: int, arms: dict[str, CharSpan]) -> bool:
     """True when the comparator is the arm the direction word describes."""
-    after = sorted((span.start, name) for name, span in arms.items() if 0 <= span.start - cue_end <= ARM_WINDOW)
+    after = sorted(
+        (span.start, name) for name, span in arms.items() if 0 <= span.start - cue_end <= ARM_WINDOW
+    )
     if after:
         start, name = after[0]
         contrasted = bool(_CONTRAST_BEFORE.search(text[cue_end:start]))
         # "lower than intvx" describes the comparator; "lower in compx" too.
         return name == "intervention" if contrasted else name == "comparator"
     # The arm right before the word is its subject ("placebo increased X") unless punctuation intervenes.
-    before = sorted((span.end, name) for name, span in arms.items()
-                    if 0 <= cue_start - span.end <= ARM_WINDOW and not _SUBJECT_BREAK.search(text[span.end:cue_start]))
+    before = sorted(
+        (span.end, name)
+        for name, span in arms.items()
+        if 0 <= cue_start - span.end <= ARM_WINDOW and not _SUBJECT_BREAK.search(text[span.end : cue_start])
+    )
     return bool(before) and before[-1][1] == "comparator"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 
@@ -24,7 +25,9 @@ COMPARATOR_MARK = "compx"
 OUTCOME_MARK = "outcx"
 # A phrase of the prompt is located in a sentence when rapidfuzz's partial_ratio alignment reaches this.
 ARM_MATCH_THRESHOLD = 80
-CLAUSE_BREAK = re.compile(r";|,\s+and\b|\bwhereas\b|\bwhile\b|\bbut\b|\bhowever\b|\balthough\b", re.IGNORECASE)
+CLAUSE_BREAK = re.compile(
+    r";|,\s+and\b|\bwhereas\b|\bwhile\b|\bbut\b|\bhowever\b|\balthough\b", re.IGNORECASE
+)
 _ARM_NUMBER = re.compile(r"(?P<num>" + NUMBER + r")\s*(?P<pct>%?)")
 
 
@@ -52,6 +55,12 @@ def load_cues(path: Path = CUES_PATH) -> Cues:
     return Cues(**{name: _phrase_pattern(data[name]) for name in Cues.__dataclass_fields__})
 
 
+@cache
+def generic_arm_words(path: Path = CUES_PATH) -> frozenset[str]:
+    """Words that never name an arm on their own ("group", "daily", "weeks")."""
+    return frozenset(yaml.safe_load(path.read_text(encoding="utf-8"))["generic_arm_words"])
+
+
 @dataclass(frozen=True)
 class CharSpan:
     start: int
@@ -69,12 +78,6 @@ def locate_phrase(phrase: str, text: str, threshold: float = ARM_MATCH_THRESHOLD
     return CharSpan(alignment.dest_start, alignment.dest_end)
 
 
-_GENERIC_WORDS = frozenset(
-    "the a an of and or with without in on for to by plus group groups arm patients participants subjects "
-    "treatment treated therapy daily dose doses mg kg ml g per day days week weeks alone only standard "
-    "usual care combined combination after before versus vs months month hours hour years year minutes "
-    "times twice once single low high dose-dose each every".split()
-)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9+-]{2,}")
 
 
@@ -92,11 +95,8 @@ def arm_keys(description: str, other: str = "") -> list[str]:
     head = description.split("(")[0].strip()
     if head:
         keys.append(head)
-    other_words = {w.lower() for w in _WORD.findall(other)}
-    keys.extend(
-        w for w in _WORD.findall(description)
-        if _distinctive(w) and w.lower() not in _GENERIC_WORDS and w.lower() not in other_words
-    )
+    other_words = {w.lower() for w in _WORD.findall(other)} | generic_arm_words()
+    keys.extend(w for w in _WORD.findall(description) if _distinctive(w) and w.lower() not in other_words)
     return [k for k in dict.fromkeys(keys) if k]
 
 
@@ -120,7 +120,7 @@ def clause_around(text: str, span: CharSpan | None) -> tuple[str, int]:
     if span is None:
         return text, 0
     bounds = [0, *(m.start() for m in CLAUSE_BREAK.finditer(text)), len(text)]
-    for start, end in zip(bounds, bounds[1:], strict=False):
+    for start, end in pairwise(bounds):
         if start <= span.start < end:
             # A clause without numbers or cue words would lose the verdict, so keep the sentence then.
             clause = text[start:end]
@@ -135,7 +135,7 @@ def _mark(text: str, spans: list[tuple[CharSpan, str]]) -> str:
     for span, mark in sorted(spans, key=lambda item: item[0].start):
         if span.start < cursor:
             continue
-        pieces.extend([text[cursor:span.start], f" {mark} "])
+        pieces.extend([text[cursor : span.start], f" {mark} "])
         cursor = span.end
     pieces.append(text[cursor:])
     return "".join(pieces)
@@ -157,7 +157,9 @@ def _nearest_number(text: str, position: int, stats: Statistics) -> float | None
 def _direction_arm_tokens(text: str, cues: Cues, arms: dict[str, CharSpan]) -> list[str]:
     """Which arm is named just before and just after the first direction word: "compx increased" and
     "higher in intvx than compx" point opposite ways for the intervention."""
-    found = [(m.start(), name) for name in ("increase", "decrease") for m in getattr(cues, name).finditer(text)]
+    found = [
+        (m.start(), name) for name in ("increase", "decrease") for m in getattr(cues, name).finditer(text)
+    ]
     if not found or not arms:
         return []
     position, direction = min(found)
@@ -171,7 +173,9 @@ def _direction_arm_tokens(text: str, cues: Cues, arms: dict[str, CharSpan]) -> l
     return tokens
 
 
-def compare_arms(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> Literal["increase", "decrease"] | None:
+def compare_arms(
+    text: str, stats: Statistics, arms: dict[str, CharSpan]
+) -> Literal["increase", "decrease"] | None:
     """Arm-level numbers compared ("16% in the CLF group and 36% in the control group" -> decrease):
     the number nearest each arm's mention, when both arms are named and their numbers differ."""
     intervention, comparator = arms.get("intervention"), arms.get("comparator")
@@ -237,13 +241,18 @@ def finding_context(
             return None
         return CharSpan(span.start - offset, span.end - offset)
 
-    arms = {name: s for name, s in (("intervention", shift(intervention)), ("comparator", shift(comparator))) if s}
+    arms = {
+        name: s for name, s in (("intervention", shift(intervention)), ("comparator", shift(comparator))) if s
+    }
     if "comparator" not in arms:
         generic = load_cues().comparator.search(clause)
         if generic:
             arms["comparator"] = CharSpan(generic.start(), generic.end())
     stats = parse_statistics(clause)
-    marks = [(span, INTERVENTION_MARK if name == "intervention" else COMPARATOR_MARK) for name, span in arms.items()]
+    marks = [
+        (span, INTERVENTION_MARK if name == "intervention" else COMPARATOR_MARK)
+        for name, span in arms.items()
+    ]
     local_outcome = shift(outcome)
     if local_outcome is not None:
         marks.append((local_outcome, OUTCOME_MARK))

@@ -14,12 +14,22 @@ from rapidfuzz import fuzz
 from extractors.findings.features import CharSpan, load_cues, locate_arm, locate_phrase
 from extractors.findings.statistics import parse_statistics
 
-SECTION_HEADING = re.compile(
-    r"^\s*(?:ABSTRACT\.)?(?P<label>[A-Z][A-Z /&-]{2,40})\s*:", re.MULTILINE
-)
-SECTION_BONUS = {"result": 10.0, "finding": 10.0, "conclusion": 5.0, "interpretation": 5.0,
-                 "background": -25.0, "introduction": -25.0, "objective": -25.0, "aim": -25.0,
-                 "method": -20.0, "design": -20.0, "setting": -20.0, "participant": -20.0, "title": -15.0}
+SECTION_HEADING = re.compile(r"^\s*(?:ABSTRACT\.)?(?P<label>[A-Z][A-Z /&-]{2,40})\s*:", re.MULTILINE)
+SECTION_BONUS = {
+    "result": 10.0,
+    "finding": 10.0,
+    "conclusion": 5.0,
+    "interpretation": 5.0,
+    "background": -25.0,
+    "introduction": -25.0,
+    "objective": -25.0,
+    "aim": -25.0,
+    "method": -20.0,
+    "design": -20.0,
+    "setting": -20.0,
+    "participant": -20.0,
+    "title": -15.0,
+}
 RESULT_CUE_BONUS = 15.0
 INTERVENTION_BONUS = 8.0
 COMPARATOR_BONUS = 4.0
@@ -46,8 +56,13 @@ def _section_bonus(label: str | None) -> float:
 def _has_result_cue(text: str) -> bool:
     cues = load_cues()
     stats = parse_statistics(text)
-    return bool(stats.p_values or stats.intervals or stats.effects or cues.significant.search(text)
-                or cues.not_significant.search(text))
+    return bool(
+        stats.p_values
+        or stats.intervals
+        or stats.effects
+        or cues.significant.search(text)
+        or cues.not_significant.search(text)
+    )
 
 
 def best_evidence_sentence(
@@ -70,5 +85,7 @@ def best_evidence_sentence(
         score += INTERVENTION_BONUS if i_span else 0.0
         score += COMPARATOR_BONUS if c_span else 0.0
         if best is None or score > best.score:
-            best = EvidenceSentence(sentence, locate_phrase(outcome, sentence, threshold=70), i_span, c_span, score)
+            best = EvidenceSentence(
+                sentence, locate_phrase(outcome, sentence, threshold=70), i_span, c_span, score
+            )
     return best

@@ -36,16 +36,30 @@ _EFFECT_NAMES: list[tuple[EffectKind, str]] = [
     ("mean_difference", r"(?:weighted\s+)?(?:mean\s+differences?|MDs?|WMDs?|differences?)"),
 ]
 _EFFECT = re.compile(
-    "(?:" + "|".join(f"(?P<{kind}>\\b{name}\\b)" for kind, name in _EFFECT_NAMES) + ")"
-    + r"(?:\s*\([^)]{0,20}\))?\s*(?:of|was|were|is|=|:|,)?\s*(?P<value>" + NUMBER + r")(?!\s*%?\s*(?:CI|confidence))"
+    "(?:"
+    + "|".join(f"(?P<{kind}>\\b{name}\\b)" for kind, name in _EFFECT_NAMES)
+    + ")"
+    + r"(?:\s*\([^)]{0,20}\))?\s*(?:of|was|were|is|=|:|,)?\s*(?P<value>"
+    + NUMBER
+    + r")(?!\s*%?\s*(?:CI|confidence))"
 )
 _PERCENT_CHANGE = re.compile(
     r"(?P<value>\d+(?:[.·]\d+)?)\s*%\s*(?:relative\s+)?(?P<word>reduction|decrease|increase|improvement|lower|higher"
     r"|greater|less|fewer|more|shorter|longer)|(?P<verb>reduced|decreased|increased|improved|lowered|shortened)"
     r"\s+by\s+(?P<value2>\d+(?:[.·]\d+)?)\s*%"
 )
-_DOWN_WORDS = {"reduction", "decrease", "lower", "less", "fewer", "shorter", "reduced", "decreased", "lowered",
-               "shortened"}
+_DOWN_WORDS = {
+    "reduction",
+    "decrease",
+    "lower",
+    "less",
+    "fewer",
+    "shorter",
+    "reduced",
+    "decreased",
+    "lowered",
+    "shortened",
+}
 
 
 @dataclass(frozen=True)
@@ -160,7 +174,9 @@ def _interval_after(intervals: list[Interval], position: int, limit: int = 60) -
     return after[0] if after else None
 
 
-_BARE_RANGE = re.compile(r"^\s*[\[(]\s*(?P<low>" + NUMBER + r")\s*(?:to|,|;|–|—|-)\s*(?P<high>" + NUMBER + r")\s*[\])]")
+_BARE_RANGE = re.compile(
+    r"^\s*[\[(]\s*(?P<low>" + NUMBER + r")\s*(?:to|,|;|–|—|-)\s*(?P<high>" + NUMBER + r")\s*[\])]"
+)
 
 
 def parse_effects(text: str, intervals: list[Interval] | None = None) -> list[EffectEstimate]:
@@ -170,7 +186,7 @@ def parse_effects(text: str, intervals: list[Interval] | None = None) -> list[Ef
     for match in _EFFECT.finditer(text):
         kind = next(k for k, _ in _EFFECT_NAMES if match[k])
         interval = _interval_after(intervals, match.end())
-        bare = _BARE_RANGE.match(text[match.end():])
+        bare = _BARE_RANGE.match(text[match.end() :])
         if interval is None and bare:
             interval = Interval(to_float(bare["low"]), to_float(bare["high"]), match.end())
         found.append(EffectEstimate(kind, to_float(match["value"]), match.start(), interval))
@@ -178,7 +194,9 @@ def parse_effects(text: str, intervals: list[Interval] | None = None) -> list[Ef
         value = to_float(match["value"] or match["value2"])
         word = (match["word"] or match["verb"]).lower()
         signed = -value if word in _DOWN_WORDS else value
-        found.append(EffectEstimate("percentage", signed, match.start(), _interval_after(intervals, match.end())))
+        found.append(
+            EffectEstimate("percentage", signed, match.start(), _interval_after(intervals, match.end()))
+        )
     return sorted(found, key=lambda e: e.start)
 
 

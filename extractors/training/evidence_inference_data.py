@@ -1,4 +1,4 @@
-"""Evidence Inference 2.0 prompts with their labels, abstracts and evidence, split by the release's article ids.
+"""Evidence Inference 2.0 prompts with labels, abstracts and evidence, split by the release's article ids.
 
 A prompt's label is the majority of its valid annotations (ties: the first annotator). A prompt is
 "abstract-answerable" when one of its evidence spans lies inside the abstract text of `abstracts.jsonl`.
@@ -73,15 +73,17 @@ def load_prompts(data_root: Path, split: Split) -> list[EvidencePrompt]:
     for prompt_id in sorted(votes, key=int):
         row = prompts[prompt_id]
         label = Counter(votes[prompt_id]).most_common(1)[0][0]
-        result.append(EvidencePrompt(
-            prompt_id=prompt_id,
-            pmcid=row["PMCID"],
-            intervention=row["Intervention"],
-            comparator=row["Comparator"],
-            outcome=row["Outcome"],
-            label=label,
-            evidence=tuple(dict.fromkeys(evidence[prompt_id])),
-            abstract=abstracts[row["PMCID"]][0],
-            abstract_answerable=prompt_id in in_abstract,
-        ))
+        result.append(
+            EvidencePrompt(
+                prompt_id=prompt_id,
+                pmcid=row["PMCID"],
+                intervention=row["Intervention"],
+                comparator=row["Comparator"],
+                outcome=row["Outcome"],
+                label=label,
+                evidence=tuple(dict.fromkeys(evidence[prompt_id])),
+                abstract=abstracts[row["PMCID"]][0],
+                abstract_answerable=prompt_id in in_abstract,
+            )
+        )
     return result

@@ -48,8 +48,11 @@ def read_corpus(data_root: Path, corpus: str, split: Split | None = None) -> Ite
         if split is not None and is_dev(doc_id) != (split == "dev"):
             continue
         text = txt_path.read_text(encoding="utf-8")
-        spans = {(e.start, e.end) for e in read_brat(txt_path.with_suffix(".ann"))
-                 if e.label == label and text[e.start:e.end].strip()}
+        spans = {
+            (e.start, e.end)
+            for e in read_brat(txt_path.with_suffix(".ann"))
+            if e.label == label and text[e.start : e.end].strip()
+        }
         yield SpanDoc(doc_id, text, tuple(sorted(spans)))
 
 

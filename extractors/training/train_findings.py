@@ -15,6 +15,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import TextCategorizer
 from spacy.training import Example
 from spacy.util import minibatch
 
@@ -32,7 +33,7 @@ TEXTCAT_MODEL = {
     "exclusive_classes": True,
     "ngram_size": 3,
     "no_output_layer": False,
-    "length": 262144,
+    "length": 65536,
 }
 
 
@@ -54,18 +55,25 @@ def evidence_text(text: str, prompt: EvidencePrompt) -> str:
 
 
 def training_examples(prompts: list[EvidencePrompt], splitter: Language) -> list[tuple[str, str]]:
-    examples = [(evidence_text(text, p), p.label) for p in prompts for text in p.evidence]
+    examples: list[tuple[str, str]] = [
+        (evidence_text(text, p), p.label) for p in prompts for text in p.evidence
+    ]
     sentences: dict[str, list[str]] = {}
     for prompt in prompts:
         if not prompt.abstract_answerable:
             continue
         if prompt.pmcid not in sentences:
             sentences[prompt.pmcid] = [s.text for s in splitter(prompt.abstract).sents]
-        chosen = best_evidence_sentence(sentences[prompt.pmcid], prompt.outcome, prompt.intervention,
-                                        prompt.comparator)
+        chosen = best_evidence_sentence(
+            sentences[prompt.pmcid], prompt.outcome, prompt.intervention, prompt.comparator
+        )
         if chosen is not None and any(chosen.text.strip()[:60] in e for e in prompt.evidence):
-            examples.append((finding_text(chosen.text, chosen.outcome, chosen.intervention, chosen.comparator),
-                             prompt.label))
+            examples.append(
+                (
+                    finding_text(chosen.text, chosen.outcome, chosen.intervention, chosen.comparator),
+                    prompt.label,
+                )
+            )
     return examples
 
 
@@ -76,10 +84,13 @@ def train(data_root: Path, out: Path) -> dict[str, object]:
     examples = training_examples(prompts, sentence_splitter())
     nlp = spacy.blank("en", config=TOKENIZER)
     textcat = nlp.add_pipe("textcat", config={"model": TEXTCAT_MODEL})
+    assert isinstance(textcat, TextCategorizer)
     for label in CLASSES:
         textcat.add_label(label)
-    gold = [Example.from_dict(nlp.make_doc(text), {"cats": {c: float(c == label) for c in CLASSES}})
-            for text, label in examples]
+    gold = [
+        Example.from_dict(nlp.make_doc(text), {"cats": {c: float(c == label) for c in CLASSES}})
+        for text, label in examples
+    ]
     optimizer = nlp.initialize(lambda: gold)
     for _ in range(EPOCHS):
         random.shuffle(gold)
@@ -88,12 +99,21 @@ def train(data_root: Path, out: Path) -> dict[str, object]:
     out.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out)
     digest = hashlib.sha256()
-    for name in ("annotations/v2_annotations.csv", "annotations/prompts_merged.csv", "abstracts.jsonl",
-                 "splits/train_article_ids.txt"):
+    for name in (
+        "annotations/v2_annotations.csv",
+        "annotations/prompts_merged.csv",
+        "abstracts.jsonl",
+        "splits/train_article_ids.txt",
+    ):
         digest.update((data_root / FOLDER / name).read_bytes())
-    record: dict[str, object] = {"seed": SEED, "epochs": EPOCHS, "train_prompts": len(prompts),
-                                 "examples": len(examples), "data_sha256": digest.hexdigest(),
-                                 "model": TEXTCAT_MODEL}
+    record: dict[str, object] = {
+        "seed": SEED,
+        "epochs": EPOCHS,
+        "train_prompts": len(prompts),
+        "examples": len(examples),
+        "data_sha256": digest.hexdigest(),
+        "model": TEXTCAT_MODEL,
+    }
     (out / "training.json").write_text(json.dumps(record, indent=2) + "\n")
     return record
 

@@ -1,6 +1,7 @@
 """Train the outcome span recogniser from EvidenceOutcomes + PICO corpus train splits.
 
-Usage: uv run python -m extractors.training.train_outcomes [--data /work/shared/data] [--out extractors/model/outcome_ner]
+Usage: uv run python -m extractors.training.train_outcomes [--data /work/shared/data] [--out DIR]
+(default out: extractors/model/outcome_ner).
 Writes the trained spaCy pipeline to --out and `training.json` beside it (seed, data hashes, dev scores).
 """
 
@@ -39,8 +40,11 @@ def to_doc(nlp: spacy.language.Language, item: SpanDoc) -> Doc:
     title_end = item.text.find("\n\n")
     cut = results_start(item.text, title_end + 2 if title_end >= 0 else 0)
     doc = nlp.make_doc(item.text[cut:])
-    spans = [doc.char_span(s - cut, e - cut, label=OUTCOME_LABEL, alignment_mode="expand")
-             for s, e in item.spans if s >= cut]
+    spans = [
+        doc.char_span(s - cut, e - cut, label=OUTCOME_LABEL, alignment_mode="expand")
+        for s, e in item.spans
+        if s >= cut
+    ]
     doc.ents = filter_spans([span for span in spans if span is not None])
     return doc
 
@@ -77,10 +81,15 @@ def train(data_root: Path, out: Path) -> dict[str, object]:
     held = [d for d in train_docs if is_early_stopping_doc(d.doc_id)]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        counts = {"fit": write_docbin(nlp, fit, work / "fit.spacy"),
-                  "early_stopping": write_docbin(nlp, held, work / "held.spacy")}
-        spacy_train(CONFIG, work / "out", overrides={"paths.train": str(work / "fit.spacy"),
-                                                      "paths.dev": str(work / "held.spacy")})
+        counts = {
+            "fit": write_docbin(nlp, fit, work / "fit.spacy"),
+            "early_stopping": write_docbin(nlp, held, work / "held.spacy"),
+        }
+        spacy_train(
+            CONFIG,
+            work / "out",
+            overrides={"paths.train": str(work / "fit.spacy"), "paths.dev": str(work / "held.spacy")},
+        )
         if out.exists():
             shutil.rmtree(out)
         shutil.copytree(work / "out" / "model-best", out)
@@ -89,7 +98,7 @@ def train(data_root: Path, out: Path) -> dict[str, object]:
         "seed": 13,
         "config": CONFIG.name,
         "corpora": list(CORPORA),
-        "split": "extractors.scoring.splits.is_dev(pmid) -> dev; early stopping on sha1('val:'+pmid) % 10 == 0",
+        "split": "is_dev(pmid) -> dev (not read); early stopping on sha1('val:'+pmid) % 10 == 0",
         "documents": counts,
         "data_sha256": data_hash(data_root),
         "early_stopping_scores": meta.get("performance", {}),

@@ -41,8 +41,10 @@ def final_summary(result: DemoResult) -> RenderableType:
         verdicts.add_column(column)
     last = result.nights[-1].result if result.nights else None
     for night in last.nights if last else []:
-        if not night.verdicts:
-            verdicts.add_row(night.topic, "-", "insufficient evidence: no relevant study found")
+        if set(night.verdicts.values()) <= {"insufficient"}:
+            # Nothing to tell apart: one line, not a row per outcome.
+            verdicts.add_row(night.topic, f"all {len(night.verdicts)}", "insufficient evidence")
+            continue
         for outcome, verdict in night.verdicts.items():
             verdicts.add_row(night.topic, outcome, verdict)
     settings = result.settings

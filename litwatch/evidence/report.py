@@ -192,7 +192,7 @@ def _introduction(
     topic: Topic, studies: Sequence[StudyEvidence], summary: TopicSummary, screened: int
 ) -> Introduction:
     cited = {s.pmid for o in summary.outcomes for s in o.studies}
-    retracted = {e.pmid for o in summary.outcomes for e in o.excluded}
+    retracted = {s.pmid for s in studies if s.retracted}
     paragraphs = [
         f"Question: {topic.question}",
         f"Searched: PubMed, query {topic.query}. {plural(screened, 'article')} screened for this topic, "
@@ -251,9 +251,8 @@ def build_report(
     generated_at: datetime,
 ) -> Report:
     """The report for one topic, from its relevant studies and the summary built from them."""
-    cited = {s.pmid for o in summary.outcomes for s in o.studies} | {
-        e.pmid for o in summary.outcomes for e in o.excluded
-    }
+    # Retracted studies are listed among the sources (marked) even without a finding, never as "other".
+    cited = {s.pmid for o in summary.outcomes for s in o.studies} | {s.pmid for s in studies if s.retracted}
     outcomes = [_outcome(o) for o in summary.outcomes]
     return Report(
         topic=topic.id,

@@ -379,13 +379,12 @@ def _add_registry_ids(databank_list: Element, fields: _RecordFields) -> None:
 
 
 def _add_comments(comment_list: Element, fields: _RecordFields) -> None:
-    for comment in comment_list.iterchildren("CommentsCorrections"):
+    for comment in comment_list:
         pmid = ref_source = None
-        for part in comment.iterchildren("PMID", "RefSource"):
-            text = part.text
+        for part in comment:
             if part.tag == "PMID":
-                pmid = int(text) if text and text.isdigit() else None
-            else:
+                pmid = parse_int(part.text)
+            elif part.tag == "RefSource":
                 ref_source = element_text(part) or None
         fields.comments_corrections.append(
             {"ref_type": comment.get("RefType") or "Other", "pmid": pmid, "ref_source": ref_source}

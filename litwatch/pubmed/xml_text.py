@@ -10,8 +10,6 @@ one space.
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
 MATHML_NS = "{http://www.w3.org/1998/Math/MathML}"
@@ -35,16 +33,30 @@ _COMBINING_ACCENTS = {
 }
 
 
-# Text that needs no normalising (single plain spaces inside, none at the ends) is the common case;
-# one regex scan finds out without splitting the text into words.
-_IRREGULAR_SPACE = re.compile(r"\s\s|[^\S ]|^\s|\s$")
-
-
 def normalise_space(text: str) -> str:
     """Whitespace runs (newlines, tabs, no-break spaces...) become one space; the ends are stripped."""
-    if _IRREGULAR_SPACE.search(text) is None:
-        return text
+    if len(text) > 200 and _is_normal(text):
+        return text  # splitting a long abstract into words only to rejoin them is the costly part
     return " ".join(text.split())
+
+
+def _is_normal(text: str) -> bool:
+    """True when text has single plain spaces only (checked with fast substring scans)."""
+    return (
+        text.isascii()
+        and text[0] != " "
+        and text[-1] != " "
+        and "  " not in text
+        and "\n" not in text
+        and "\t" not in text
+        and "\r" not in text
+        and "\x0b" not in text
+        and "\x0c" not in text
+        and "\x1c" not in text
+        and "\x1d" not in text
+        and "\x1e" not in text
+        and "\x1f" not in text
+    )
 
 
 def element_text(elem: etree._Element) -> str:

@@ -31,20 +31,30 @@ def macro_f1(field: str, gold: list[str], predicted: list[str]) -> FieldScore:
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         f1s.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
-    return FieldScore(field=field, level="document", support=len(gold), f1=round(sum(f1s) / len(f1s), 4),
-                      note="macro-F1 over increased / decreased / no difference")
+    return FieldScore(
+        field=field,
+        level="document",
+        support=len(gold),
+        f1=round(sum(f1s) / len(f1s), 4),
+        note="macro-F1 over increased / decreased / no difference",
+    )
 
 
 def _sentences(nlp: Language, prompts: list[EvidencePrompt]) -> list[list[str]]:
     abstracts = {p.pmcid: p.abstract for p in prompts}
     with nlp.select_pipes(enable=[SENTENCE_COMPONENT]):
-        split = {pmcid: [s.text for s in doc.sents] for pmcid, doc in zip(abstracts, nlp.pipe(abstracts.values()))}
+        split = {
+            pmcid: [s.text for s in doc.sents]
+            for pmcid, doc in zip(abstracts, nlp.pipe(abstracts.values()), strict=True)
+        }
     return [split[p.pmcid] for p in prompts]
 
 
 def _fields(name: str, gold: list[str], predicted: list[str]) -> list[FieldScore]:
     correct = sum(g == p for g, p in zip(gold, predicted, strict=True))
-    same_significance = sum((g == NO_DIFFERENCE) == (p == NO_DIFFERENCE) for g, p in zip(gold, predicted, strict=True))
+    same_significance = sum(
+        (g == NO_DIFFERENCE) == (p == NO_DIFFERENCE) for g, p in zip(gold, predicted, strict=True)
+    )
     return [
         macro_f1(f"direction_macro_f1_{name}", gold, predicted),
         accuracy(f"direction_accuracy_{name}", correct, len(gold)),
@@ -52,7 +62,9 @@ def _fields(name: str, gold: list[str], predicted: list[str]) -> list[FieldScore
     ]
 
 
-@register_dataset("evidence_inference", description="Evidence Inference 2.0 validation prompts: direction/significance")
+@register_dataset(
+    "evidence_inference", description="Evidence Inference 2.0 validation prompts: direction/significance"
+)
 def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
     prompts = load_prompts(data_dir, "validation")
     prompts = prompts[:limit] if limit else prompts
@@ -69,9 +81,15 @@ def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
         dataset="evidence_inference",
         description="Evidence Inference 2.0, DeYoung et al. 2020 (prompts with v2 annotations)",
         split=f"validation article ids of the release ({len(prompts)} labelled prompts, "
-              f"{len(answerable)} with evidence in the abstract)",
+        f"{len(answerable)} with evidence in the abstract)",
         documents=len(prompts),
         fields=fields,
-        published=[PublishedFigure(field="direction_macro_f1_all", metric="macro-F1", value=0.78,
-                                   source="BioMed RoBERTa pipeline on full texts, Evidence Inference 2.0 paper")],
+        published=[
+            PublishedFigure(
+                field="direction_macro_f1_all",
+                metric="macro-F1",
+                value=0.78,
+                source="BioMed RoBERTa pipeline on full texts, Evidence Inference 2.0 paper",
+            )
+        ],
     )

@@ -34,53 +34,82 @@ def overlap_score(gold: list[list[Span]], predicted: list[list[Span]]) -> FieldS
     recall = hit_gold / n_gold if n_gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return FieldScore(
-        field="outcome_overlap", level="span", support=n_gold, true_positives=hit_gold,
-        false_positives=n_predicted - hit_predicted, false_negatives=n_gold - hit_gold,
-        precision=round(precision, 4), recall=round(recall, 4), f1=round(f1, 4),
+        field="outcome_overlap",
+        level="span",
+        support=n_gold,
+        true_positives=hit_gold,
+        false_positives=n_predicted - hit_predicted,
+        false_negatives=n_gold - hit_gold,
+        precision=round(precision, 4),
+        recall=round(recall, 4),
+        f1=round(f1, 4),
         note="a span counts when it overlaps one on the other side",
     )
 
 
-def score_outcome_spans(nlp: Language, data_dir: Path, limit: int | None, corpus: str) -> tuple[list[FieldScore], int]:
-    files = limited(sorted(p for p in (data_dir / CORPUS_DIRS[corpus]).glob("*.txt") if is_dev(p.stem)), limit)
+def score_outcome_spans(
+    nlp: Language, data_dir: Path, limit: int | None, corpus: str
+) -> tuple[list[FieldScore], int]:
+    files = limited(
+        sorted(p for p in (data_dir / CORPUS_DIRS[corpus]).glob("*.txt") if is_dev(p.stem)), limit
+    )
     texts = [p.read_text(encoding="utf-8") for p in files]
     exact, tokens_counts = Counts(), Counts()
     golds: list[list[Span]] = []
     predictions: list[list[Span]] = []
     for path, text, corpus_doc in zip(files, texts, process_texts(nlp, texts), strict=True):
-        gold = sorted({(e.start, e.end) for e in read_brat(path.with_suffix(".ann"))
-                       if e.label == BRAT_OUTCOME_LABELS[corpus]})
+        gold = sorted(
+            {
+                (e.start, e.end)
+                for e in read_brat(path.with_suffix(".ann"))
+                if e.label == BRAT_OUTCOME_LABELS[corpus]
+            }
+        )
         predicted = spans_of(corpus_doc, "outcome", "outcome")
         exact.add_sets(gold, predicted)
         tokens = whitespace_tokens(text)
         tokens_counts.add_sets(overlapping_tokens(tokens, gold), overlapping_tokens(tokens, predicted))
         golds.append(gold)
         predictions.append(predicted)
-    fields = [exact.score("outcome_exact", "span", "same start and end"),
-              overlap_score(golds, predictions),
-              tokens_counts.score("outcome_tokens", "token", "whitespace tokens inside spans")]
+    fields = [
+        exact.score("outcome_exact", "span", "same start and end"),
+        overlap_score(golds, predictions),
+        tokens_counts.score("outcome_tokens", "token", "whitespace tokens inside spans"),
+    ]
     return fields, len(files)
 
 
-@register_dataset("evidence_outcomes", description="EvidenceOutcomes (500 RCT abstracts), hash dev split: outcome spans")
+@register_dataset(
+    "evidence_outcomes", description="EvidenceOutcomes (500 RCT abstracts), hash dev split: outcome spans"
+)
 def score_evidence_outcomes(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
     fields, documents = score_outcome_spans(nlp, data_dir, limit, "evidence_outcomes")
     return DatasetScore(
         dataset="evidence_outcomes",
-        description="EvidenceOutcomes, Weng Lab 2023/2024 (expert consensus Outcome spans, Results + Conclusions)",
+        description="EvidenceOutcomes, Weng Lab 2023/2024 (expert Outcome spans in Results + Conclusions)",
         split=f"dev = sha256-hash 20% of PMIDs ({documents} abstracts); the model trains on the rest",
         documents=documents,
         fields=fields,
         published=[
-            PublishedFigure(field="outcome_tokens", metric="token F1", value=0.76,
-                            source="PubMedBERT, EvidenceOutcomes paper (their own split)"),
-            PublishedFigure(field="outcome_exact", metric="entity F1", value=0.69,
-                            source="PubMedBERT, EvidenceOutcomes paper (their own split)"),
+            PublishedFigure(
+                field="outcome_tokens",
+                metric="token F1",
+                value=0.76,
+                source="PubMedBERT, EvidenceOutcomes paper (their own split)",
+            ),
+            PublishedFigure(
+                field="outcome_exact",
+                metric="entity F1",
+                value=0.69,
+                source="PubMedBERT, EvidenceOutcomes paper (their own split)",
+            ),
         ],
     )
 
 
-@register_dataset("pico_corpus_outcomes", description="PICO Corpus (breast cancer), hash dev split: outcome spans")
+@register_dataset(
+    "pico_corpus_outcomes", description="PICO Corpus (breast cancer), hash dev split: outcome spans"
+)
 def score_pico_outcomes(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
     fields, documents = score_outcome_spans(nlp, data_dir, limit, "pico_corpus")
     return DatasetScore(

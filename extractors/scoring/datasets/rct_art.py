@@ -28,7 +28,7 @@ _FIRST_NUMBER = re.compile(r"[-−]?\d+(?:\.\d+)?")
 
 
 def _linked(doc: Doc, head: int, label: str) -> list[int]:
-    relations = doc.user_data.get(RELATIONS_KEY, {})
+    relations: dict[tuple[int, int], dict[str, float]] = doc.user_data.get(RELATIONS_KEY) or {}  # type: ignore[call-overload]
     return [child for (h, child), labels in relations.items() if h == head and labels.get(label)]
 
 
@@ -48,8 +48,14 @@ def gold_arm_directions(doc: Doc) -> list[tuple[CharSpan, CharSpan, CharSpan, st
                         values[relation] = (to_float(number.group()), CharSpan(arm.start_char, arm.end_char))
         if len(values) == 2 and values["A1_RES"][0] != values["A2_RES"][0]:
             direction = "increase" if values["A1_RES"][0] > values["A2_RES"][0] else "decrease"
-            cases.append((CharSpan(outcome.start_char, outcome.end_char), values["A1_RES"][1],
-                          values["A2_RES"][1], direction))
+            cases.append(
+                (
+                    CharSpan(outcome.start_char, outcome.end_char),
+                    values["A1_RES"][1],
+                    values["A2_RES"][1],
+                    direction,
+                )
+            )
     return cases
 
 
@@ -81,7 +87,11 @@ def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
         fields=[
             exact.score("oc_exact", "span", "same start and end"),
             oc_overlap,
-            accuracy("arm_direction", correct, total,
-                     f"gold arms given; {answered} of {total} answered (unanswered count as wrong)"),
+            accuracy(
+                "arm_direction",
+                correct,
+                total,
+                f"gold arms given; {answered} of {total} answered (unanswered count as wrong)",
+            ),
         ],
     )

@@ -1,0 +1,104 @@
+"""The findings component on tiny hand-made docs: one outcome span, one behaviour per test."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import spacy
+from spacy.language import Language
+
+from extractors.components import register_all
+from extractors.extensions import register_extensions
+from extractors.models import OutcomeAttrs
+
+
+@cache
+def _nlp() -> Language:
+    register_all()
+    register_extensions()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("litwatch_sentences")
+    nlp.add_pipe("litwatch_findings")
+    return nlp
+
+
+def finding(text: str, outcome: str) -> OutcomeAttrs:
+    """Run the findings component on `text` with `outcome` (its first occurrence) as the outcome span."""
+    nlp = _nlp()
+    doc = nlp.get_pipe("litwatch_sentences")(nlp.make_doc(text))
+    start = text.index(outcome)
+    span = doc.char_span(start, start + len(outcome), label="outcome")
+    assert span is not None
+    doc.spans["outcome"] = [span]
+    doc = nlp.get_pipe("litwatch_findings")(doc)
+    attrs = doc.spans["outcome"][0]._.outcome
+    assert isinstance(attrs, OutcomeAttrs)
+    return attrs
+
+
+def test_significant_reduction_is_a_significant_decrease() -> None:
+    attrs = finding(
+        "Magnesium significantly reduced sleep onset latency compared with placebo (P = 0.01).",
+        "sleep onset latency",
+    )
+    assert (attrs.direction, attrs.significant, attrs.p_value) == ("decrease", True, 0.01)
+
+
+def test_did_not_differ_is_no_change_and_not_significant() -> None:
+    attrs = finding("Serum cortisol did not differ between the groups.", "Serum cortisol")
+    assert (attrs.direction, attrs.significant) == ("no_change", False)
+
+
+def test_no_significant_difference_wins_over_a_within_group_p_value() -> None:
+    attrs = finding(
+        "There was no significant difference in sleep efficiency between groups (p = 0.62).",
+        "sleep efficiency",
+    )
+    assert attrs.significant is False
+
+
+def test_higher_with_placebo_is_a_decrease_for_the_intervention() -> None:
+    attrs = finding(
+        "Total sleep time was higher in the placebo group than in the treated group (p < 0.05).",
+        "Total sleep time",
+    )
+    assert (attrs.direction, attrs.significant) == ("decrease", True)
+
+
+def test_increase_word_gives_increase() -> None:
+    attrs = finding(
+        "Melatonin concentration increased significantly after supplementation (p=0.002).",
+        "Melatonin concentration",
+    )
+    assert attrs.direction == "increase"
+
+
+def test_effect_size_and_ci_are_attached() -> None:
+    attrs = finding(
+        "Insomnia severity fell (MD -2.1, 95% CI -3.4 to -0.8) with magnesium.", "Insomnia severity"
+    )
+    assert (attrs.effect_kind, attrs.effect_size, attrs.ci_low, attrs.ci_high) == (
+        "mean_difference",
+        -2.1,
+        -3.4,
+        -0.8,
+    )
+    assert attrs.significant is True
+
+
+def test_methods_sentence_without_result_is_unclear() -> None:
+    attrs = finding("The primary outcome was sleep quality measured with the PSQI.", "sleep quality")
+    assert (attrs.direction, attrs.significant) == ("unclear", None)
+
+
+def test_sentence_is_recorded() -> None:
+    text = "Background text. Sleep quality improved significantly (p < 0.01)."
+    attrs = finding(text, "Sleep quality")
+    assert attrs.sentence == "Sleep quality improved significantly (p < 0.01)."
+    assert attrs.polarity == "improved"
+
+
+def test_each_outcome_reads_its_own_clause() -> None:
+    text = "Magnesium decreased sleep latency (P = 0.02), and increased sleep efficiency (p = 0.30)."
+    attrs = finding(text, "sleep efficiency")
+    assert (attrs.significant, attrs.p_value) == (False, 0.30)

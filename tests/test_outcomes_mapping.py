@@ -1,0 +1,94 @@
+"""Mapping outcome mentions to a topic's canonical outcomes, and the effect they have for it."""
+
+from __future__ import annotations
+
+from extractors.models import Abbreviation, Mention, OutcomeAttrs
+from extractors.outcome_mapping import FUZZY_THRESHOLD, concept_for, effect_of, map_mentions
+from litwatch.topics import Outcome, Topic
+
+TOPIC = Topic(
+    id="magnesium-sleep",
+    question="Does magnesium help you sleep?",
+    query="magnesium AND sleep",
+    outcomes=[
+        Outcome(
+            name="sleep onset latency", synonyms=["sleep latency"], abbreviations=["SOL"], better="lower"
+        ),
+        Outcome(name="sleep duration", synonyms=["total sleep time"], abbreviations=["TST"], better="higher"),
+        Outcome(name="sleep efficiency", abbreviations=["SE"], better="higher"),
+    ],
+)
+
+
+def _abbreviation(short: str, long: str) -> Abbreviation:
+    return Abbreviation(short=short, long=long, short_start=0, short_end=0, long_start=0, long_end=0)
+
+
+def _concept(text: str, abbreviations: list[Abbreviation] | None = None) -> str | None:
+    outcome = concept_for(text, abbreviations or [], TOPIC)
+    return outcome.name if outcome else None
+
+
+def test_synonym_maps_to_canonical_name() -> None:
+    assert _concept("total sleep time") == "sleep duration"
+
+
+def test_abbreviation_defined_in_the_abstract_maps() -> None:
+    assert _concept("change in SL", [_abbreviation("SL", "sleep latency")]) == "sleep onset latency"
+
+
+def test_topic_abbreviation_maps_case_sensitively() -> None:
+    assert _concept("SE") == "sleep efficiency"
+    assert _concept("se") is None
+
+
+def test_contained_phrase_maps() -> None:
+    assert _concept("total sleep time at week 8") == "sleep duration"
+
+
+def test_fuzzy_match_above_threshold_maps() -> None:
+    assert FUZZY_THRESHOLD == 85
+    assert _concept("sleep-onset latencies") == "sleep onset latency"
+
+
+def test_fuzzy_match_below_threshold_stays_unmapped() -> None:
+    assert _concept("sleep apnoea") is None
+
+
+def test_unmapped_outcome_keeps_concept_none() -> None:
+    mention = Mention(
+        kind="outcome",
+        label="outcome",
+        section="abstract",
+        start_char=0,
+        end_char=14,
+        text="blood pressure",
+        outcome=OutcomeAttrs(direction="decrease", significant=True),
+    )
+    [mapped] = map_mentions([mention], [], TOPIC)
+    assert (mapped.concept, mapped.effect, mapped.topic) == (None, "unclear", "magnesium-sleep")
+
+
+def test_significant_decrease_of_a_lower_is_better_outcome_is_benefit() -> None:
+    assert effect_of(OutcomeAttrs(direction="decrease", significant=True), TOPIC.outcomes[0]) == "benefit"
+
+
+def test_significant_decrease_of_a_higher_is_better_outcome_is_harm() -> None:
+    assert effect_of(OutcomeAttrs(direction="decrease", significant=True), TOPIC.outcomes[1]) == "harm"
+
+
+def test_significant_increase_of_a_higher_is_better_outcome_is_benefit() -> None:
+    assert effect_of(OutcomeAttrs(direction="increase", significant=True), TOPIC.outcomes[2]) == "benefit"
+
+
+def test_non_significant_change_is_null() -> None:
+    assert effect_of(OutcomeAttrs(direction="decrease", significant=False), TOPIC.outcomes[0]) == "null"
+
+
+def test_unknown_significance_is_unclear() -> None:
+    assert effect_of(OutcomeAttrs(direction="decrease", significant=None), TOPIC.outcomes[0]) == "unclear"
+
+
+def test_improved_is_benefit_whatever_the_direction_of_the_scale() -> None:
+    attrs = OutcomeAttrs(direction="unclear", significant=True, polarity="improved")
+    assert effect_of(attrs, TOPIC.outcomes[0]) == "benefit"
