@@ -24,7 +24,7 @@ from warehouse.imports import load_file
 from warehouse.runs import finish_run, start_run
 
 # Bounds DuckDB's cache so an import's memory stays flat as files grow (measured in bench/bench_load.py).
-IMPORT_MEMORY_LIMIT = "512MB"
+IMPORT_MEMORY_LIMIT = "128MB"
 
 
 @dataclass

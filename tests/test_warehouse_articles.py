@@ -174,6 +174,13 @@ def test_last_occurrence_in_a_batch_wins(con: duckdb.DuckDBPyConnection) -> None
     assert con.execute("SELECT count(*) FROM article_versions").fetchone() == (1,)
 
 
+def test_last_occurrence_wins_across_batches_too(con: duckdb.DuckDBPyConnection) -> None:
+    result = load(con, [record(3, "first"), record(4), record(3, "last")], batch_size=1)
+    assert sorted(result.pmids_new) == [3, 4] and result.revised == 0
+    assert con.execute("SELECT version, title FROM articles WHERE pmid = 3").fetchone() == (1, "last")
+    assert con.execute("SELECT count(*) FROM article_versions WHERE pmid = 3").fetchone() == (1,)
+
+
 def test_retraction_sets_retracted(con: duckdb.DuckDBPyConnection) -> None:
     retracted = record(8, comments_corrections=[CommentCorrection(ref_type="RetractionIn", pmid=9)])
     flagged = record(10, publication_types=["Retracted Publication"])

@@ -35,7 +35,7 @@ from warehouse.runs import RunCounts, utc_now
 EUTILS_SOURCE = "eutils"
 """`source` of harvested records; any other source is a file path and counts as an import."""
 
-DEFAULT_BATCH_SIZE = 2_000
+DEFAULT_BATCH_SIZE = 500  # small batches keep the Python side of memory low (bench/bench_load.py)
 
 TopicSource = Literal["import", "harvest"]
 

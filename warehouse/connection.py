@@ -60,7 +60,7 @@ def _open(path: Path, read_only: bool, memory_limit: str | None = None) -> duckd
         config: dict[str, str | bool | int | float | list[str]] = {}
         if memory_limit:
             config["memory_limit"] = memory_limit
-        return duckdb.connect(str(path), read_only=read_only, config=config)
+        con = duckdb.connect(str(path), read_only=read_only, config=config)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WarehouseLockedError(
@@ -69,6 +69,9 @@ def _open(path: Path, read_only: bool, memory_limit: str | None = None) -> duckd
         raise WarehouseError(f"Warehouse {path} cannot be opened: {exc}.") from exc
     except duckdb.Error as exc:
         raise WarehouseError(f"Warehouse {path} is not a DuckDB database ({exc}).") from exc
+    # DuckDB's own progress bar would print into `litwatch sql` output and over rich's bars.
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 @contextmanager
