@@ -3,6 +3,9 @@ the ceiling of tokenising alone (`spacy.blank("en")` and the pipeline's own toke
 
     uv run python -m bench.bench_extract --abstracts 2000
 
+A last subprocess times each pipeline component alone (CPU seconds per 1,000 abstracts, one process),
+so a slow component is visible.
+
 Input: EBM-NLP documents (real PubMed titles + abstracts, MeSH) from ../shared/data, repeated to the
 requested count. Each stage runs in its own subprocess so its peak RSS (ru_maxrss, children included
 for nlp.pipe workers) is its own. Reported: wall-clock rate, and CPU seconds of the parent and workers,
@@ -86,35 +89,52 @@ def run_stage(stage: str, count: int) -> Measurement:
     return Measurement(stage, count, seconds, cpu, peak_kb / 1024)
 
 
+def component_costs(count: int) -> dict[str, float]:
+    """CPU seconds per 1,000 abstracts for each component (runs inside a subprocess)."""
+    from extractors.pipeline import load_pipeline
+    from extractors.text import ArticleInput, make_article_doc
+
+    nlp = load_pipeline()
+    started = time.process_time()
+    docs = [
+        make_article_doc(nlp, ArticleInput(title=title, abstract=abstract, mesh_terms=mesh))
+        for title, abstract, mesh in read_texts(count)
+    ]
+    costs = {"tokenizer": time.process_time() - started}
+    for name, component in nlp.pipeline:
+        started = time.process_time()
+        docs = [component(doc) for doc in docs]
+        costs[name] = time.process_time() - started
+    return {name: round(seconds * 1000 / count, 2) for name, seconds in costs.items()}
+
+
+def _subprocess(stage: str, count: int) -> str:
+    command = [sys.executable, "-m", "bench.bench_extract", "--stage", stage, "--abstracts", str(count)]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--abstracts", type=int, default=2000)
-    parser.add_argument("--stage", choices=STAGES, help=argparse.SUPPRESS)
+    parser.add_argument("--stage", choices=(*STAGES, "components"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.stage == "components":
+        print(json.dumps(component_costs(args.abstracts)))
+        return
     if args.stage:
         print(json.dumps(asdict(run_stage(args.stage, args.abstracts))))
         return
     print(f"{'stage':<20}{'abstracts':>10}{'seconds':>9}{'abstracts/s':>13}{'per CPU-s':>11}{'peak MB':>9}")
     for stage in STAGES:
-        output = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "bench.bench_extract",
-                "--stage",
-                stage,
-                "--abstracts",
-                str(args.abstracts),
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        m = Measurement(**json.loads(output.strip().splitlines()[-1]))
+        m = Measurement(**json.loads(_subprocess(stage, args.abstracts)))
         print(
             f"{m.stage:<20}{m.abstracts:>10}{m.seconds:>9.1f}{m.rate:>13.0f}{m.rate_per_cpu_second:>11.0f}"
             f"{m.peak_rss_mb:>9.0f}"
         )
+
+    print("CPU seconds per 1,000 abstracts, by component (one process):")
+    for name, seconds in json.loads(_subprocess("components", args.abstracts)).items():
+        print(f"  {name:<28}{seconds:>8.2f}")
 
 
 if __name__ == "__main__":

@@ -63,8 +63,13 @@ def import_command(
     """
     from litwatch.importer import import_files
 
-    summary = import_files(Settings.from_env(), topic, files, progress=err_console.is_terminal)
-    console.print(summary.line(), highlight=False)
+    import_files(
+        Settings.from_env(),
+        topic,
+        files,
+        progress=err_console.is_terminal,
+        on_finish=lambda summary: console.print(summary.line(), highlight=False),
+    )
 
 
 @app.command("sql")

@@ -32,20 +32,31 @@ class ImportSummary:
     """Totals over the files of one import run."""
 
     run_id: str
-    files: int = 0
-    files_failed: int = 0
+    files: int = 0  # loaded
+    files_failed: int = 0  # 0 or 1: the import stops at the first bad file
     totals: LoadResult = field(default_factory=LoadResult)
 
     def line(self) -> str:
         t = self.totals
+        files = self.files + self.files_failed
         return (
-            f"{self.files} files: new {t.new}, revised {t.revised}, unchanged {t.unchanged}, "
+            f"{files} files: new {t.new}, revised {t.revised}, unchanged {t.unchanged}, "
             f"deleted {t.deleted}, failed {self.files_failed}"
         )
 
 
-def import_files(settings: Settings, topic_id: str, files: Sequence[Path], progress: bool) -> ImportSummary:
-    """Import `files` into the warehouse for `topic_id`; raises a LitwatchError on the first bad file."""
+def import_files(
+    settings: Settings,
+    topic_id: str,
+    files: Sequence[Path],
+    progress: bool,
+    on_finish: Callable[[ImportSummary], None] | None = None,
+) -> ImportSummary:
+    """Import `files` into the warehouse for `topic_id`; raises a LitwatchError on the first bad file.
+
+    `on_finish` receives the final summary once the run is recorded, also when a file failed (then
+    just before the error is raised), so the CLI can print the summary line either way.
+    """
     topic = get_topic(settings.topics_dir, topic_id)
     _check_files(files)
     with connect(settings.db_path, memory_limit=IMPORT_MEMORY_LIMIT) as con, _progress(progress) as bar:
@@ -58,17 +69,19 @@ def import_files(settings: Settings, topic_id: str, files: Sequence[Path], progr
                 )
                 summary.files += 1
                 summary.totals.add(result)
-        except LitwatchError as exc:
-            summary.files_failed += 1
+        except BaseException as exc:  # also Ctrl-C: the file is rolled back; never leave a 'running' run
+            summary.files_failed = 1
             counts = summary.totals.run_counts(files=summary.files, files_failed=1)
-            finish_run(con, summary.run_id, counts, error=str(exc))
+            finish_run(con, summary.run_id, counts, error=str(exc) or type(exc).__name__)
+            if on_finish is not None:
+                on_finish(summary)
+            if not isinstance(exc, LitwatchError):
+                raise
             before = f" and the {summary.files} file(s) before it stay loaded" if summary.files else ""
             raise type(exc)(f"{str(exc).rstrip('.')}; nothing from this file was stored{before}.") from exc
-        except BaseException as exc:  # Ctrl-C or a bug: the file is rolled back; do not leave a 'running' run
-            counts = summary.totals.run_counts(files=summary.files, files_failed=1)
-            finish_run(con, summary.run_id, counts, error=f"Interrupted: {type(exc).__name__} {exc}".strip())
-            raise
         finish_run(con, summary.run_id, summary.totals.run_counts(files=summary.files, files_failed=0))
+    if on_finish is not None:
+        on_finish(summary)
     return summary
 
 

@@ -30,6 +30,7 @@ _READ_ONLY_TYPES = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 class QueryResult:
     columns: list[str]
     rows: list[tuple[object, ...]]
+    json_columns: frozenset[str] = frozenset()  # JSON-typed columns, which DuckDB returns as text
 
 
 def run_query(db_path: Path, sql: str) -> QueryResult:
@@ -38,8 +39,12 @@ def run_query(db_path: Path, sql: str) -> QueryResult:
     with connect(db_path, read_only=True) as con:
         try:
             cursor = con.execute(sql)
-            columns = [column[0] for column in cursor.description or []]
-            return QueryResult(columns=columns, rows=cursor.fetchall())
+            description = cursor.description or []
+            return QueryResult(
+                columns=[column[0] for column in description],
+                rows=cursor.fetchall(),
+                json_columns=frozenset(name for name, kind, *_ in description if str(kind) == "JSON"),
+            )
         except duckdb.Error as exc:
             raise InputError(f"The query failed: {_one_line(exc)}.") from exc
 
@@ -60,7 +65,9 @@ def _check_read_only(sql: str) -> None:
 
 
 def _one_line(exc: Exception) -> str:
-    return " ".join(str(exc).split()).rstrip(".")
+    """DuckDB's message without its multi-line caret diagram."""
+    message = str(exc).split("\nLINE ")[0]
+    return " ".join(message.split()).rstrip(".")
 
 
 def render_table(result: QueryResult) -> Table:
@@ -80,8 +87,14 @@ def render_csv(result: QueryResult) -> str:
 
 
 def render_json(result: QueryResult) -> str:
-    """A JSON array of objects, one per row, keyed by column name."""
-    records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+    """A JSON array of objects, one per row, keyed by column name; JSON columns nested, not quoted."""
+    records = [
+        {
+            name: json.loads(value) if name in result.json_columns and isinstance(value, str) else value
+            for name, value in zip(result.columns, row, strict=True)
+        }
+        for row in result.rows
+    ]
     return json.dumps(records, default=_json_default, ensure_ascii=False, indent=2)
 
 

@@ -224,9 +224,11 @@ def test_stops_at_the_first_bad_file_keeping_earlier_ones(
     good = xml_samples / "biopython_1.88" / "pubmed1.xml"
     bad = truncated_gzip(xml_samples, tmp_path / "broken.xml.gz")
     later = xml_samples / "biopython_1.88" / "pubmed2.xml"
+    finished: list[ImportSummary] = []
     with pytest.raises(InputError) as error:
-        import_paths(db_path, good, bad, later)
+        import_files(settings(db_path), TOPIC, [good, bad, later], progress=False, on_finish=finished.append)
     message = str(error.value)
+    assert [s.line() for s in finished] == ["2 files: new 2, revised 0, unchanged 0, deleted 0, failed 1"]
     assert "broken.xml.gz" in message and "the 1 file(s) before it stay loaded" in message
     assert query(db_path, "SELECT pmid FROM articles ORDER BY pmid") == [(9997,), (12091962,)]
     assert query(db_path, "SELECT file FROM imports") == [(str(good),)]
@@ -299,6 +301,7 @@ def test_bad_file_through_the_real_entry_point(small_warehouse: Path, tmp_path: 
     run = run_cli("import", "--topic", TOPIC, str(truncated), db_path=small_warehouse)
     assert run.exit_code == 1
     assert "truncated.xml is not well-formed PubMed XML" in run.stderr
+    assert run.stdout.strip() == "1 files: new 0, revised 0, unchanged 0, deleted 0, failed 1"
     assert "Traceback" not in run.output
     assert counts(small_warehouse) == before
 

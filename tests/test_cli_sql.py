@@ -81,8 +81,13 @@ def test_write_statements_are_refused_before_running(warehouse: Path, statement:
     assert article_count(warehouse) == 2
 
 
+def test_json_columns_are_nested_in_json_output(warehouse: Path) -> None:
+    result = run_query(warehouse, "SELECT pmid, record FROM article_versions WHERE pmid = 1")
+    assert json.loads(render_json(result))[0]["record"]["mesh_terms"] == ["Magnesium", "Sleep"]
+
+
 def test_bad_sql_is_one_sentence_with_duckdbs_reason(warehouse: Path) -> None:
-    with pytest.raises(InputError, match="not valid SQL"):
+    with pytest.raises(InputError, match=r'not valid SQL: Parser Error: syntax error at or near "SELEC"\.$'):
         run_query(warehouse, "SELEC pmid FROM articles")
     with pytest.raises(InputError, match=r"The query failed: .*no_such_table"):
         run_query(warehouse, "SELECT * FROM no_such_table")

@@ -17,7 +17,10 @@ from litwatch.pubmed.xml_parser import iter_pubmed_xml
 MATHML = 'xmlns:mml="http://www.w3.org/1998/Math/MathML"'
 
 
-def article(pmid: int, body: str = "", citation_attrs: str = 'Status="MEDLINE" Owner="NLM"', data: str = "") -> str:
+CITATION_ATTRS = 'Status="MEDLINE" Owner="NLM"'
+
+
+def article(pmid: int, body: str = "", citation_attrs: str = CITATION_ATTRS, data: str = "") -> str:
     return (
         f"<PubmedArticle><MedlineCitation {citation_attrs}><PMID Version=\"1\">{pmid}</PMID>"
         f"<Article><Journal><JournalIssue><PubDate><Year>2020</Year></PubDate></JournalIssue>"
@@ -80,12 +83,14 @@ def test_book_article_is_stored_with_book_fields() -> None:
     assert book.is_book and book.pmid == 20301295
     assert book.title == "CADASIL" and book.journal == "GeneReviews®"
     assert book.abstract == (
-        "CLINICAL CHARACTERISTICS: CADASIL is characterized by mid-adult onset.\nMANAGEMENT: Treatment is supportive."
+        "CLINICAL CHARACTERISTICS: CADASIL is characterized by mid-adult onset.\n"
+        "MANAGEMENT: Treatment is supportive."
     )
     assert book.copyright == "Copyright © 1993-2024, University of Washington, Seattle."
     assert [a.display for a in book.authors] == ["Rutten JW"]  # not the editor
     assert book.publication_types == ["Review"] and book.languages == ["eng"]
-    assert (book.pub_year, str(book.date_revised), str(book.entrez_date)) == (1993, "2019-03-14", "2010-03-20")
+    assert book.pub_year == 1993
+    assert (str(book.date_revised), str(book.entrez_date)) == ("2019-03-14", "2010-03-20")
 
 
 def test_book_without_chapter_title_takes_the_book_title() -> None:
@@ -155,7 +160,8 @@ def test_pub_date_forms() -> None:
 
 def test_inline_sup_sub_and_spaces_survive() -> None:
     body = (
-        "<Abstract><AbstractText Label=\"METHODS\" NlmCategory=\"METHODS\">eGFR &lt; 60 mL/min/1.73 m<sup>2</sup>"
+        '<Abstract><AbstractText Label="METHODS" NlmCategory="METHODS">'
+        "eGFR &lt; 60 mL/min/1.73 m<sup>2</sup>"
         " and HbA<sub>1c</sub> ≥ 6.5%; <b>bold</b> <u>under</u>\n   lined</AbstractText>"
         "<AbstractText>Unlabelled <i>closing</i> part.</AbstractText></Abstract>"
     )
@@ -170,8 +176,9 @@ def test_inline_sup_sub_and_spaces_survive() -> None:
 def test_mathml_alttext_fraction_and_token_spacing() -> None:
     body = (
         f"<Abstract><AbstractText>dose <mml:math {MATHML} alttext=\"10 mg/kg\"><mml:mn>10</mml:mn></mml:math>"
-        f" daily; ratio <mml:math {MATHML}><mml:mfrac><mml:mi>a</mml:mi><mml:mi>b</mml:mi></mml:mfrac></mml:math>"
-        f" and <mml:math {MATHML}>\n  <mml:mi>x</mml:mi>\n  <mml:mtext> per </mml:mtext>\n  <mml:mi>day</mml:mi>"
+        f" daily; ratio <mml:math {MATHML}><mml:mfrac><mml:mi>a</mml:mi><mml:mi>b</mml:mi></mml:mfrac>"
+        f"</mml:math> and <mml:math {MATHML}>\n  <mml:mi>x</mml:mi>\n  <mml:mtext> per </mml:mtext>\n"
+        "  <mml:mi>day</mml:mi>"
         "\n</mml:math>.</AbstractText></Abstract>"
     )
     record = only_record(article_set(article(8, body=body)))
@@ -189,7 +196,8 @@ def test_other_abstract_vernacular_title_keywords_ids_and_history() -> None:
         '<ELocationID EIdType="doi" ValidYN="Y">10.1000/elocation</ELocationID>'
     )
     data = (
-        "<PubmedData><History><PubMedPubDate PubStatus=\"pubmed\"><Year>2020</Year><Month>2</Month><Day>3</Day>"
+        '<PubmedData><History><PubMedPubDate PubStatus="pubmed">'
+        "<Year>2020</Year><Month>2</Month><Day>3</Day>"
         "</PubMedPubDate></History><ArticleIdList><ArticleId IdType=\"pubmed\">9</ArticleId>"
         "<ArticleId IdType=\"pmc\">PMC999</ArticleId></ArticleIdList>"
         "<ReferenceList><Reference><ArticleIdList><ArticleId IdType=\"doi\">10.1000/cited</ArticleId>"
@@ -204,7 +212,8 @@ def test_other_abstract_vernacular_title_keywords_ids_and_history() -> None:
     )
     record = only_record(article_set(record_xml))
     assert record.vernacular_title == "Titre français."
-    assert [(o.type, o.language, o.text) for o in record.other_abstracts] == [("Publisher", "fre", "BUT: Résumé.")]
+    other_abstracts = [(o.type, o.language, o.text) for o in record.other_abstracts]
+    assert other_abstracts == [("Publisher", "fre", "BUT: Résumé.")]
     assert record.abstract == "Main."
     assert [(r.databank, r.accession) for r in record.registry_ids] == [
         ("ClinicalTrials.gov", "NCT01234567"),
@@ -233,3 +242,25 @@ def test_gzip_is_detected_by_content_not_name(tmp_path: Path) -> None:
     no_suffix = tmp_path / "batch"
     no_suffix.write_bytes(gzip.compress(article_set(article(14))))
     assert [item.pmid for item in iter_pubmed_xml(no_suffix)] == [14]
+
+
+class _Unseekable(io.RawIOBase):
+    """A forward-only byte stream, like a pipe or an HTTP response body."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        chunk = self._data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def test_forward_only_streams_plain_and_gzip() -> None:
+    data = article_set(article(15), article(16))
+    for payload in (data, gzip.compress(data)):
+        stream = _Unseekable(payload)
+        assert [item.pmid for item in iter_pubmed_xml(stream, name="efetch")] == [15, 16]  # type: ignore[arg-type]

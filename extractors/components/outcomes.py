@@ -1,11 +1,12 @@
-"""Outcome mentions: a small trained recogniser run over the result sentences, spans in `doc.spans["outcome"]`.
+"""Outcome mentions: a small trained tagger run over the result sentences, spans in `doc.spans["outcome"]`.
 
-The recogniser (`extractors/model/outcome_ner`, a CNN NER trained by extractors/training/train_outcomes.py
-on EvidenceOutcomes + PICO corpus train splits) reads only the sentences that can report a finding: those
-in the results part of the abstract (from its Results/Conclusions heading; the whole abstract when it is
-unstructured) that carry a result cue (a number, a comparison or change word). EvidenceOutcomes annotates
-outcomes only there too, and skipping the rest keeps extraction fast. Training selects sentences with
-the same function (`finding_sentences`).
+The tagger (`extractors/model/outcome_ner`: a CNN tok2vec + softmax giving B/I/O per token, trained by
+extractors/training/train_outcomes.py on EvidenceOutcomes + PICO corpus train splits; a tagger, since
+it runs about twice as fast as a transition NER of the same width) reads only the sentences that can
+report a finding: those in the results part of the abstract (from its Results/Conclusions heading; the
+whole abstract when unstructured) that carry a result cue (a number, a comparison or change word).
+EvidenceOutcomes annotates outcomes only there, and skipping the rest keeps extraction fast. Training
+selects sentences with the same function (`finding_sentences`).
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import spacy
 from spacy.language import Language
+from spacy.pipeline import Tagger
 from spacy.tokens import Doc, Span
 
 from extractors.text import abstract_offset
 
 EXTRACTORS = Path(__file__).resolve().parents[1]
+TAGGER_NAME = "outcome_tagger"
 _EDGE_PUNCTUATION = set(",;:.([)]")
 RESULTS_HEADING = re.compile(
     r"^[ \t]*(?:ABSTRACT\.)?(?:MAIN\s+|KEY\s+)?(?:RESULTS?|FINDINGS|OUTCOMES?|CONCLUSIONS?|INTERPRETATION)"
@@ -57,21 +61,55 @@ def trimmed(span: Span) -> Span | None:
     return doc[start:end] if start < end else None
 
 
+def bio_spans(scores: np.ndarray, labels: tuple[str, ...], min_probability: float) -> list[tuple[int, int]]:
+    """Token ranges from per-token B/I/O probabilities: a token is inside an outcome when B + I reaches
+    `min_probability` (below 0.5 trades precision for recall: outcome tokens are rare), and opens a new
+    one where B outweighs I."""
+    begin, inside = scores[:, labels.index("B")], scores[:, labels.index("I")]
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    for i in range(len(scores)):
+        if begin[i] + inside[i] < min_probability:
+            if start is not None:
+                spans.append((start, i))
+            start = None
+        elif start is None or begin[i] > inside[i]:
+            if start is not None:
+                spans.append((start, i))
+            start = i
+    if start is not None:
+        spans.append((start, len(scores)))
+    return spans
+
+
 class OutcomeSpans:
-    def __init__(self, nlp: Language, model_dir: Path, span_label: str, group: str, batch_size: int) -> None:
-        self.recogniser = spacy.load(model_dir, vocab=nlp.vocab)
+    def __init__(
+        self, nlp: Language, model_dir: Path, span_label: str, group: str, min_probability: float
+    ) -> None:
+        recogniser = spacy.load(model_dir, vocab=nlp.vocab)
+        tagger = recogniser.get_pipe(TAGGER_NAME)
+        assert isinstance(tagger, Tagger)
+        self.tagger = tagger
+        self.labels = tuple(self.tagger.labels)
         self.span_label = span_label
         self.group = group
-        self.batch_size = batch_size
+        self.min_probability = min_probability
+
+    def token_spans(self, sentences: list[Doc]) -> list[list[tuple[int, int]]]:
+        """Outcome token ranges in each sentence Doc."""
+        if not sentences:
+            return []
+        scores = self.tagger.model.predict(sentences)
+        return [bio_spans(np.asarray(s), self.labels, self.min_probability) for s in scores]
 
     def __call__(self, doc: Doc) -> Doc:
         title_length = doc._.title_length or 0
         sentences = finding_sentences(doc, abstract_offset(title_length) if title_length else 0)
         outcomes: list[Span] = []
-        recognised = self.recogniser.pipe((sent.as_doc() for sent in sentences), batch_size=self.batch_size)
-        for sent, sentence_doc in zip(sentences, recognised, strict=True):
-            for ent in sentence_doc.ents:
-                span = trimmed(doc[sent.start + ent.start : sent.start + ent.end])
+        found = self.token_spans([sent.as_doc() for sent in sentences])
+        for sent, token_ranges in zip(sentences, found, strict=True):
+            for start, end in token_ranges:
+                span = trimmed(doc[sent.start + start : sent.start + end])
                 if span is not None:
                     outcomes.append(Span(doc, span.start, span.end, label=self.span_label))
         doc.spans[self.group] = outcomes
@@ -80,10 +118,16 @@ class OutcomeSpans:
 
 @Language.factory(
     "litwatch_outcomes",
-    default_config={"model_dir": "model/outcome_ner", "span_label": "outcome", "group": "outcome", "batch_size": 64},
+    default_config={
+        "model_dir": "model/outcome_ner",
+        "span_label": "outcome",
+        "group": "outcome",
+        "min_probability": 0.5,
+    },
 )
 def make_outcomes(
-    nlp: Language, name: str, model_dir: str, span_label: str, group: str, batch_size: int
+    nlp: Language, name: str, model_dir: str, span_label: str, group: str, min_probability: float
 ) -> OutcomeSpans:
-    """`model_dir` is relative to the extractors package (the recogniser ships with the code)."""
-    return OutcomeSpans(nlp, EXTRACTORS / model_dir, span_label, group, batch_size)
+    """`model_dir` is relative to the extractors package (the tagger ships with the code);
+    `min_probability` is chosen on the training part's early-stopping documents (train_outcomes.py)."""
+    return OutcomeSpans(nlp, EXTRACTORS / model_dir, span_label, group, min_probability)

@@ -26,6 +26,11 @@ from extractors.text import doc_text, sentence_ranges
 
 DATA = Path(__file__).parent / "data"
 DIGITS = r"\d{1,3}(?:[,\u2009\u202f]\d{3})+|\d+"  # thousands may be split by a comma or a thin space
+# "N patients were assigned to X and M to Y" / "N patients received X, M received Y": arms listed in turn.
+ARM_ALLOCATION = re.compile(
+    r"^\s*(?:(?:were|was)\s+)?(?:randomly\s+)?(?:(?:assigned|allocated|randomi[sz]ed)\s+(?:to|into)|received)\b",
+    re.IGNORECASE,
+)
 YEAR_BEFORE = re.compile(
     r"(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|\b(?:in|since|between|until|during|from|"
     r"to|and|year)\s*)$",
@@ -84,16 +89,16 @@ class PopulationLexicon:
         return cls(
             number_words=words,
             count=re.compile(
-                rf"(?<![\w.,/±-])(?P<num>{number})\s+{data['noun_modifiers']}(?:{nouns})\b", FLAGS
+                rf"(?<![\w.,/±≤≥<>~-])(?P<num>{number})\s+{data['noun_modifiers']}(?:{nouns})\b", FLAGS
             ),
             arm=re.compile(rf"\b(?P<sym>n)\s*=\s*(?P<num>{DIGITS})\b", FLAGS),
             bare_enrolment=re.compile(
-                rf"(?<![\w.,/±-])(?P<num>{number})\s+(?:were|was|had\s+been)\s+(?:randomly\s+)?(?:{verbs})\b",
+                rf"(?<![\w.,/±≤≥<>~-])(?P<num>{number})\s+(?:were|was|had\s+been)\s+(?:randomly\s+)?(?:{verbs})\b",
                 FLAGS,
             ),
             more_arms=re.compile(
                 rf"(?:,|;|\band\b|\bversus\b|\bvs\.?)\s*(?:and\s+)?(?P<num>{number})\s+(?:(?:{nouns})\s+)?"
-                r"(?:(?:were|was)\s+)?(?:to|into|in|received|receiving)\b",
+                r"(?:(?:were|was)\s+)?(?:(?:randomly\s+)?(?:assigned|allocated)\s+)?(?:to|into|in|received|receiving)\b",
                 FLAGS,
             ),
             not_a_count_before=re.compile(
@@ -202,12 +207,10 @@ class PopulationExtractor:
             else:
                 score = 1.0
             value = lex.parse_count(match.group("num"))
-            if score == 3.0 and re.match(
-                r"^\s*(?:were|was)?\s*(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+(?:to|into)\b",
-                after_noun,
-                FLAGS,
-            ):
-                value += self._further_arms(after_noun)
+            if ARM_ALLOCATION.match(after_noun):
+                further = self._further_arms(after_noun)
+                value += further
+                score = max(score, 2.5) if further else score
             if value >= 2 and not self._is_year(value, before):
                 found.append(Count(value, match.start("num"), match.end("num"), score))
         for match in lex.bare_enrolment.finditer(sentence):
@@ -258,15 +261,20 @@ class PopulationExtractor:
     @staticmethod
     def sample_size(counts_by_sentence: list[list[Count]]) -> int | None:
         """The article's total: a first strong count, else one sentence's arms summed, else the first."""
-        strong = [c for counts in counts_by_sentence for c in counts if c.score >= 3.0]
-        if strong:
-            return strong[0].value
+        for threshold in (3.0, 2.5):
+            strong = [c for counts in counts_by_sentence for c in counts if c.score >= threshold]
+            if strong:
+                return strong[0].value
         for counts in counts_by_sentence:
             arms = [c for c in counts if c.score == 0.5]
             if len(arms) >= 2:
                 return sum(c.value for c in arms)
         rest = [c for counts in counts_by_sentence for c in counts if c.score >= 1.0]
-        return max(rest, key=lambda c: c.score).value if rest else None
+        if rest:
+            return max(rest, key=lambda c: c.score).value
+        # Only single "(n = 130)" mentions: the largest is the best guess at the total.
+        arms = [c.value for counts in counts_by_sentence for c in counts]
+        return max(arms) if arms else None
 
     def descriptors(self, sentence: str) -> list[tuple[str, int, int, PopulationAttrs]]:
         """Age, sex, condition and setting spans in a text (none crosses a line or a full stop)."""

@@ -1,8 +1,9 @@
-"""Train the outcome span recogniser from EvidenceOutcomes + PICO corpus train splits.
+"""Train the outcome span tagger from the EvidenceOutcomes + PICO corpus train splits.
 
 Usage: uv run python -m extractors.training.train_outcomes [--data /work/shared/data] [--out DIR]
-(default out: extractors/model/outcome_ner).
-Writes the trained spaCy pipeline to --out and `training.json` beside it (seed, data hashes, dev scores).
+(default out: extractors/model/outcome_ner). Each training document is one sentence that extraction
+would read (`extractors.components.outcomes.finding_sentences`), tagged B/I/O from the gold spans.
+Writes the trained spaCy pipeline to --out and `training.json` beside it (seed, data hashes, scores).
 """
 
 from __future__ import annotations
@@ -15,48 +16,105 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import spacy
+from spacy.language import Language
+from spacy.pipeline import Tagger
 from spacy.tokens import Doc, DocBin
-from spacy.util import filter_spans
 
 from extractors.components import register_all
-from extractors.components.outcomes import results_start
-from extractors.training.outcome_corpus import (
-    OUTCOME_LABEL,
-    SpanDoc,
-    corpus_files,
-    is_early_stopping_doc,
-    read_corpus,
-)
+from extractors.components.outcomes import EXTRACTORS, TAGGER_NAME, bio_spans, finding_sentences
+from extractors.training.outcome_corpus import SpanDoc, corpus_files, is_early_stopping_doc, read_corpus
 
-CONFIG = Path(__file__).with_name("outcome_ner.cfg")
+CONFIG = Path(__file__).with_name("outcome_tagger.cfg")
 CORPORA = ("evidence_outcomes", "pico_corpus")
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "model" / "outcome_ner"
+DEFAULT_OUT = EXTRACTORS / "model" / "outcome_ner"
+SEED = 13
+TOKENIZER = {"nlp": {"tokenizer": {"@tokenizers": "litwatch_abstract_tokenizer.v1"}}}
 
 
-def to_doc(nlp: spacy.language.Language, item: SpanDoc) -> Doc:
-    """Tokenise the results part (what extraction reads, see `results_start`) and attach its gold spans
-    as entities (overlaps resolved longest-first)."""
+def sentence_reader() -> Language:
+    """The project tokenizer and sentencizer: training sees the sentences extraction reads."""
+    register_all()
+    nlp = spacy.blank("en", config=TOKENIZER)
+    nlp.add_pipe("litwatch_sentences")
+    return nlp
+
+
+def bio_tags(doc: Doc, spans: Iterable[tuple[int, int]]) -> list[str]:
+    """B/I/O per token; a token belongs to a span when it overlaps it."""
+    tags = ["O"] * len(doc)
+    for start, end in spans:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        for i in range(span.start, span.end):
+            tags[i] = "B" if i == span.start and tags[i] == "O" else tags[i] if tags[i] != "O" else "I"
+    return tags
+
+
+def sentence_docs(reader: Language, item: SpanDoc) -> list[Doc]:
+    """The finding sentences of one abstract as tagged Docs."""
+    doc = reader(item.text)
     title_end = item.text.find("\n\n")
-    cut = results_start(item.text, title_end + 2 if title_end >= 0 else 0)
-    doc = nlp.make_doc(item.text[cut:])
-    spans = [
-        doc.char_span(s - cut, e - cut, label=OUTCOME_LABEL, alignment_mode="expand")
-        for s, e in item.spans
-        if s >= cut
-    ]
-    doc.ents = filter_spans([span for span in spans if span is not None])
-    return doc
+    tags = bio_tags(doc, item.spans)
+    docs = []
+    for sent in finding_sentences(doc, title_end + 2 if title_end >= 0 else 0):
+        sentence_doc = sent.as_doc()
+        for token, tag in zip(sentence_doc, tags[sent.start : sent.end], strict=True):
+            token.tag_ = tag
+        docs.append(sentence_doc)
+    return docs
 
 
-def write_docbin(nlp: spacy.language.Language, items: Iterable[SpanDoc], path: Path) -> int:
-    docbin = DocBin()
+def write_docbin(reader: Language, items: Iterable[SpanDoc], path: Path) -> int:
+    docbin = DocBin(attrs=["ORTH", "TAG"])
     count = 0
     for item in items:
-        docbin.add(to_doc(nlp, item))
-        count += 1
+        for doc in sentence_docs(reader, item):
+            docbin.add(doc)
+            count += 1
     docbin.to_disk(path)
     return count
+
+
+def _overlap_f1(gold: list[list[tuple[int, int]]], predicted: list[list[tuple[int, int]]]) -> float:
+    def hits(spans: list[tuple[int, int]], others: list[tuple[int, int]]) -> int:
+        return sum(any(s < oe and os < e for os, oe in others) for s, e in spans)
+
+    n_predicted, n_gold = sum(map(len, predicted)), sum(map(len, gold))
+    precision = (
+        sum(hits(p, g) for g, p in zip(gold, predicted, strict=True)) / n_predicted if n_predicted else 0.0
+    )
+    recall = sum(hits(g, p) for g, p in zip(gold, predicted, strict=True)) / n_gold if n_gold else 0.0
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def choose_min_probability(model_dir: Path, held_out: Path) -> tuple[float, dict[str, float]]:
+    """The B+I probability cut that maximises span overlap F1 on the early-stopping sentences."""
+    nlp = sentence_reader()
+    tagger = spacy.load(model_dir, vocab=nlp.vocab).get_pipe(TAGGER_NAME)
+    assert isinstance(tagger, Tagger)
+    docs = list(DocBin().from_disk(held_out).get_docs(nlp.vocab))
+    gold = [bio_spans_from_tags([t.tag_ for t in doc]) for doc in docs]
+    scores = [np.asarray(s) for s in tagger.model.predict(docs)]
+    labels = tuple(tagger.labels)
+    by_cut = {
+        f"{cut:.2f}": _overlap_f1(gold, [bio_spans(s, labels, cut) for s in scores])
+        for cut in (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+    }
+    best = max(by_cut, key=lambda cut: by_cut[cut])
+    return float(best), by_cut
+
+
+def bio_spans_from_tags(tags: list[str]) -> list[tuple[int, int]]:
+    """Gold token ranges of a tagged sentence."""
+    one_hot = (
+        np.array([[tag == "B", tag == "I", tag == "O"] for tag in tags], dtype="f")
+        if tags
+        else np.zeros((0, 3))
+    )
+    return bio_spans(one_hot, ("B", "I", "O"), 0.5)
 
 
 def data_hash(data_root: Path) -> dict[str, str]:
@@ -74,16 +132,15 @@ def data_hash(data_root: Path) -> dict[str, str]:
 def train(data_root: Path, out: Path) -> dict[str, object]:
     from spacy.cli.train import train as spacy_train
 
-    register_all()  # the project tokenizer, so training and extraction tokenise alike
-    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "litwatch_abstract_tokenizer.v1"}}})
+    reader = sentence_reader()
     train_docs = [d for c in CORPORA for d in read_corpus(data_root, c, "train")]
     fit = [d for d in train_docs if not is_early_stopping_doc(d.doc_id)]
     held = [d for d in train_docs if is_early_stopping_doc(d.doc_id)]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         counts = {
-            "fit": write_docbin(nlp, fit, work / "fit.spacy"),
-            "early_stopping": write_docbin(nlp, held, work / "held.spacy"),
+            "fit_sentences": write_docbin(reader, fit, work / "fit.spacy"),
+            "early_stopping_sentences": write_docbin(reader, held, work / "held.spacy"),
         }
         spacy_train(
             CONFIG,
@@ -93,15 +150,18 @@ def train(data_root: Path, out: Path) -> dict[str, object]:
         if out.exists():
             shutil.rmtree(out)
         shutil.copytree(work / "out" / "model-best", out)
+        min_probability, f1_by_cut = choose_min_probability(out, work / "held.spacy")
     meta = json.loads((out / "meta.json").read_text())
     record: dict[str, object] = {
-        "seed": 13,
+        "seed": SEED,
         "config": CONFIG.name,
         "corpora": list(CORPORA),
         "split": "is_dev(pmid) -> dev (not read); early stopping on sha1('val:'+pmid) % 10 == 0",
-        "documents": counts,
+        "documents": {"fit": len(fit), "early_stopping": len(held), **counts},
         "data_sha256": data_hash(data_root),
         "early_stopping_scores": meta.get("performance", {}),
+        "min_probability": min_probability,
+        "early_stopping_overlap_f1_by_min_probability": f1_by_cut,
     }
     (out / "training.json").write_text(json.dumps(record, indent=2) + "\n")
     return record

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 from Bio import Medline
 
@@ -58,7 +60,7 @@ def looks_like_medline(head: bytes) -> bool:
 def iter_medline_text(path: Path) -> Iterator[PubmedRecord]:
     """Yield the records of a MEDLINE text file; InputError names the file and the record at fault."""
     try:
-        with path.open(encoding="utf-8-sig") as handle:
+        with _open_text(path) as handle:
             head = handle.read(4096)
             if not looks_like_medline(head.encode("utf-8")):
                 raise InputError(f"File {path} is not MEDLINE text (it does not start with a PMID- line).")
@@ -73,8 +75,19 @@ def iter_medline_text(path: Path) -> Iterator[PubmedRecord]:
                     )
                 yield _record(pmid, entry)
                 last_pmid = pmid
+    except (EOFError, OSError) as exc:
+        raise InputError(f"File {path} cannot be read as MEDLINE text ({exc}).") from exc
     except UnicodeDecodeError as exc:
         raise InputError(f"File {path} is not UTF-8 text ({exc.reason} at byte {exc.start}).") from exc
+
+
+def _open_text(path: Path) -> TextIO:
+    """The file as UTF-8 text, gunzipped when its first bytes are the gzip magic number."""
+    with path.open("rb") as raw:
+        compressed = raw.read(2) == b"\x1f\x8b"
+    if compressed:
+        return gzip.open(path, "rt", encoding="utf-8-sig")
+    return path.open(encoding="utf-8-sig")
 
 
 def _record(pmid: int, entry: dict[str, str | list[str]]) -> PubmedRecord:

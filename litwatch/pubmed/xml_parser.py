@@ -9,6 +9,7 @@ Gzip input is recognised by its magic bytes, whatever the file is called.
 from __future__ import annotations
 
 import gzip
+import io
 import re
 import zlib
 from collections.abc import Callable, Iterator
@@ -96,8 +97,14 @@ def _open_stream(source: Path | BinaryIO, label: str) -> Iterator[BinaryIO]:
 
 
 def _maybe_gunzip(raw: BinaryIO) -> BinaryIO:
-    magic = raw.read(2)
-    raw.seek(-len(magic), 1)
+    if not raw.seekable():
+        # A pipe or HTTP body: buffer it so the magic bytes can be looked at without consuming them.
+        raw = io.BufferedReader(raw)  # type: ignore[type-var]
+    if isinstance(raw, io.BufferedReader):
+        magic = raw.peek(2)[:2]
+    else:
+        magic = raw.read(2)
+        raw.seek(-len(magic), 1)
     return gzip.GzipFile(fileobj=raw, mode="rb") if magic == GZIP_MAGIC else raw  # type: ignore[return-value]
 
 

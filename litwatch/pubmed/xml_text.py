@@ -35,28 +35,7 @@ _COMBINING_ACCENTS = {
 
 def normalise_space(text: str) -> str:
     """Whitespace runs (newlines, tabs, no-break spaces...) become one space; the ends are stripped."""
-    if len(text) > 200 and _is_normal(text):
-        return text  # splitting a long abstract into words only to rejoin them is the costly part
     return " ".join(text.split())
-
-
-def _is_normal(text: str) -> bool:
-    """True when text has single plain spaces only (checked with fast substring scans)."""
-    return (
-        text.isascii()
-        and text[0] != " "
-        and text[-1] != " "
-        and "  " not in text
-        and "\n" not in text
-        and "\t" not in text
-        and "\r" not in text
-        and "\x0b" not in text
-        and "\x0c" not in text
-        and "\x1c" not in text
-        and "\x1d" not in text
-        and "\x1e" not in text
-        and "\x1f" not in text
-    )
 
 
 def element_text(elem: etree._Element) -> str:
