@@ -37,6 +37,12 @@ def run_nightly(
 ) -> NightlyResult:
     """The `nightly` flow for the given topics (default: all); NightlyRunFailed if any topic failed."""
     prepare_prefect_environment()
-    from flows.nightly import nightly
+    from prefect.settings import PREFECT_API_URL
 
+    from flows.nightly import nightly, release_stale_eutils_slots
+
+    if not PREFECT_API_URL.value():
+        # A temporary API: the only users of its database are local runs, none of which holds the
+        # E-utilities slot now (a killed earlier run may have left it taken).
+        release_stale_eutils_slots()
     return nightly(topic_ids, until, dry_run, lock_wait_seconds)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from contextlib import suppress
 from datetime import date, timedelta
 from functools import cache
 from typing import Any
@@ -30,6 +31,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
+from prefect.client.schemas.actions import GlobalConcurrencyLimitUpdate
 from prefect.context import TaskRunContext
 from prefect.exceptions import ObjectNotFound
 from prefect.states import State
@@ -234,6 +236,14 @@ def nightly_topic(topic_id: str, until: date | None = None, dry_run: bool = Fals
         close_run(settings, run_id, _counts(night), None)
     get_run_logger().info(night.line())
     return night
+
+
+def release_stale_eutils_slots() -> None:
+    """Free `eutils` slots held by dead processes; only for a temporary local API, which runs no
+    lease-expiry service (a Prefect server frees a dead worker's slot when its 60 s lease lapses)."""
+    with get_client(sync_client=True) as client, suppress(ObjectNotFound):
+        client.reset_concurrency_limit_by_tag(EUTILS_TAG)  # revokes the leases, keeps the slot count
+        client.update_global_concurrency_limit(f"tag:{EUTILS_TAG}", GlobalConcurrencyLimitUpdate(active_slots=0))
 
 
 def ensure_eutils_limit() -> None:

@@ -147,7 +147,9 @@ def _result(doc: Doc, job: _Job, version: str) -> ArticleExtraction:
     extraction = to_extraction(doc, job.pending.article, version)
     extraction.relevance = [assess_relevance(doc, topic) for topic in job.topics]
     abbreviations = doc._.abbreviations or []
-    extraction.topic_outcomes = [o for t in job.topics for o in map_topic_outcomes(extraction, abbreviations, t)]
+    extraction.topic_outcomes = [
+        o for t in job.topics for o in map_topic_outcomes(extraction, abbreviations, t)
+    ]
     return extraction
 
 

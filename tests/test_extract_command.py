@@ -13,6 +13,7 @@ from litwatch.errors import TopicError
 from litwatch.extraction import extract_articles
 from litwatch.pubmed.records import PubmedRecord
 from tests.conftest import REPO
+from tests.extract_support import nlp
 from warehouse.articles import load_records
 from warehouse.connection import connect, transaction
 from warehouse.runs import start_run
@@ -72,7 +73,7 @@ def query(db_path: Path, sql: str) -> list[tuple[object, ...]]:
 @pytest.fixture
 def extracted(db_path: Path) -> Path:
     load(db_path, RECORDS)
-    summary = extract_articles(settings(db_path))
+    summary = extract_articles(settings(db_path), nlp=nlp())
     assert (summary.articles, summary.extracted, summary.skipped, summary.failed) == (5, 4, 1, 0)
     return db_path
 
@@ -123,7 +124,7 @@ def test_bad_input_is_recorded_not_fatal(extracted: Path) -> None:
 
 
 def test_rerun_extracts_nothing(extracted: Path) -> None:
-    summary = extract_articles(settings(extracted))
+    summary = extract_articles(settings(extracted), nlp=nlp())
     assert summary.articles == 0
     assert query(extracted, "SELECT count(*) FROM extractions") == [(5,)]
 
@@ -132,7 +133,7 @@ def test_new_extractor_version_reruns_only_stale_articles(extracted: Path) -> No
     with connect(extracted) as con:
         for table in ("extractions", "mentions", "topic_relevance"):
             con.execute(f"UPDATE {table} SET extractor_version = 'old' WHERE pmid IN (1001, 1002)")
-    summary = extract_articles(settings(extracted))
+    summary = extract_articles(settings(extracted), nlp=nlp())
     assert summary.articles == 2
     current = query(
         extracted, "SELECT pmid FROM current_extractions WHERE extractor_version <> 'old' ORDER BY pmid"
@@ -144,14 +145,14 @@ def test_new_extractor_version_reruns_only_stale_articles(extracted: Path) -> No
 def test_revised_article_is_reextracted(extracted: Path) -> None:
     revised = RCT.model_copy(update={"abstract": RCT.abstract.replace("A total of 46", "A total of 48")})
     load(extracted, [revised])
-    summary = extract_articles(settings(extracted))
+    summary = extract_articles(settings(extracted), nlp=nlp())
     assert summary.articles == 1
     assert query(extracted, "SELECT article_version, sample_size FROM studies WHERE pmid = 1001") == [(2, 48)]
 
 
 def test_a_topic_adopting_an_article_gets_its_relevance(extracted: Path) -> None:
     load(extracted, [RCT], topic="zinc-sleep")
-    summary = extract_articles(settings(extracted), topic_ids=["zinc-sleep"])
+    summary = extract_articles(settings(extracted), topic_ids=["zinc-sleep"], nlp=nlp())
     assert summary.articles == 1
     rows = query(extracted, "SELECT relevant FROM studies WHERE topic = 'zinc-sleep' AND pmid = 1001")
     assert rows == [(False,)]
@@ -159,4 +160,4 @@ def test_a_topic_adopting_an_article_gets_its_relevance(extracted: Path) -> None
 
 def test_unknown_topic_is_one_sentence(db_path: Path) -> None:
     with pytest.raises(TopicError, match="Unknown topic 'nope'"):
-        extract_articles(settings(db_path), topic_ids=["nope"])
+        extract_articles(settings(db_path), topic_ids=["nope"], nlp=nlp())

@@ -17,7 +17,7 @@ import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
-from flows.nightly import EUTILS_TAG, nightly
+from flows.nightly import EUTILS_TAG, nightly, release_stale_eutils_slots
 from flows.results import NightlyResult, NightlyRunFailed
 from litwatch.pubmed.eutils_faults import FaultConfig
 from litwatch.pubmed.eutils_server import ServerConfig, serve_in_thread
@@ -183,6 +183,9 @@ def test_a_run_killed_mid_way_then_run_again_ends_like_an_uninterrupted_run(
         else:
             _kill_when(process, report.exists)
     assert process.returncode == -signal.SIGKILL
+    # The test harness runs no lease-expiry service: free the dead run's E-utilities slot as a Prefect
+    # server does once the slot's lease lapses (`litwatch run` does it on its temporary API).
+    release_stale_eutils_slots()
     db_path = tmp_path / "litwatch.duckdb"
     assert rows(db_path, "SELECT count(*) FROM runs WHERE kind = 'nightly' AND status = 'running'") == [(1,)]
 

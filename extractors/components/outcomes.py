@@ -11,6 +11,7 @@ selects sentences with the same function (`finding_sentences`).
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -61,6 +62,12 @@ def trimmed(span: Span) -> Span | None:
     return doc[start:end] if start < end else None
 
 
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Row-wise probabilities (the tagger's model is built with `normalize = false`, i.e. returns logits)."""
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
 def bio_spans(scores: np.ndarray, labels: tuple[str, ...], min_probability: float) -> list[tuple[int, int]]:
     """Token ranges from per-token B/I/O probabilities: a token is inside an outcome when B + I reaches
     `min_probability` (below 0.5 trades precision for recall: outcome tokens are rare), and opens a new
@@ -99,8 +106,8 @@ class OutcomeSpans:
         """Outcome token ranges in each sentence Doc."""
         if not sentences:
             return []
-        scores = self.tagger.model.predict(sentences)
-        return [bio_spans(np.asarray(s), self.labels, self.min_probability) for s in scores]
+        logits = self.tagger.model.predict(sentences)
+        return [bio_spans(softmax(np.asarray(s)), self.labels, self.min_probability) for s in logits]
 
     def __call__(self, doc: Doc) -> Doc:
         title_length = doc._.title_length or 0
@@ -122,12 +129,16 @@ class OutcomeSpans:
         "model_dir": "model/outcome_ner",
         "span_label": "outcome",
         "group": "outcome",
-        "min_probability": 0.5,
+        "min_probability": None,
     },
 )
 def make_outcomes(
-    nlp: Language, name: str, model_dir: str, span_label: str, group: str, min_probability: float
+    nlp: Language, name: str, model_dir: str, span_label: str, group: str, min_probability: float | None
 ) -> OutcomeSpans:
     """`model_dir` is relative to the extractors package (the tagger ships with the code);
-    `min_probability` is chosen on the training part's early-stopping documents (train_outcomes.py)."""
-    return OutcomeSpans(nlp, EXTRACTORS / model_dir, span_label, group, min_probability)
+    `min_probability` None takes the cut train_outcomes.py chose on the training part's early-stopping
+    documents (recorded in the model's training.json)."""
+    path = EXTRACTORS / model_dir
+    if min_probability is None:
+        min_probability = float(json.loads((path / "training.json").read_text())["min_probability"])
+    return OutcomeSpans(nlp, path, span_label, group, min_probability)

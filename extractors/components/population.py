@@ -75,6 +75,7 @@ class PopulationLexicon:
     condition_suffixes: tuple[str, ...]
     condition_cue: re.Pattern[str]
     condition_stop: frozenset[str]
+    people: frozenset[str]
     settings: list[re.Pattern[str]]
 
     @classmethod
@@ -125,6 +126,8 @@ class PopulationLexicon:
             condition_suffixes=tuple(data["condition_suffixes"]),
             condition_cue=re.compile(data["condition_cues"], FLAGS),
             condition_stop=frozenset(_alternation(data["condition_stop"]).lower().split("|")),
+            people=frozenset(nouns.lower().split("|"))
+            | {"patient", "subject", "participant", "child", "adult"},
             settings=[re.compile(p, FLAGS) for p in data["setting"]],
         )
 
@@ -147,8 +150,10 @@ class PopulationLexicon:
 
 
 class PopulationExtractor:
-    def __init__(self, lexicon: PopulationLexicon) -> None:
+    def __init__(self, lexicon: PopulationLexicon, participants_label: str, conditions_from: str) -> None:
         self.lexicon = lexicon
+        self.participants_label = participants_label
+        self.conditions_from = conditions_from
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
@@ -170,7 +175,10 @@ class PopulationExtractor:
                 )
         title_end = doc._.title_length or 0
         seen: set[tuple[bool, str, str]] = set()
-        for label, start, end, attrs in self.descriptors(text):
+        found = self.descriptors(text)
+        if self.conditions_from != "rules":
+            found = self._with_participant_conditions(doc, text, found, spans)
+        for label, start, end, attrs in found:
             # A repeated descriptor ("children" ten times) is one fact: keep its first mention per section.
             key = (start < title_end, label, text[start:end].lower())
             if key not in seen:
@@ -273,8 +281,8 @@ class PopulationExtractor:
         if rest:
             return max(rest, key=lambda c: c.score).value
         # Only single "(n = 130)" mentions: the largest is the best guess at the total.
-        arms = [c.value for counts in counts_by_sentence for c in counts]
-        return max(arms) if arms else None
+        singles = [c.value for counts in counts_by_sentence for c in counts]
+        return max(singles) if singles else None
 
     def descriptors(self, sentence: str) -> list[tuple[str, int, int, PopulationAttrs]]:
         """Age, sex, condition and setting spans in a text (none crosses a line or a full stop)."""
@@ -363,6 +371,46 @@ class PopulationExtractor:
         gap = text[word.end() : neighbour] if word.end() <= neighbour else text[neighbour : word.start()]
         return not PUNCTUATION.search(gap)
 
+    def _with_participant_conditions(
+        self, doc: Doc, text: str, found: list[tuple[str, int, int, PopulationAttrs]], counts: list[Span]
+    ) -> list[tuple[str, int, int, PopulationAttrs]]:
+        """Conditions from the trained participants recogniser: each PARTICIPANTS entity minus the age, sex
+        and count parts found by the rules, trimmed of people nouns and stop words at its edges."""
+        taken = [(s, e) for label, s, e, _ in found if label in ("age", "sex")]
+        taken += [(span.start_char, span.end_char) for span in counts]
+        derived: list[tuple[int, int]] = []
+        for entity in doc.ents:
+            if entity.label_ != self.participants_label:
+                continue
+            words = [
+                w
+                for w in WORD.finditer(text, entity.start_char, entity.end_char)
+                if not any(s < w.end() and w.start() < e for s, e in taken)
+            ]
+            runs: list[list[re.Match[str]]] = []
+            for word in words:
+                if runs and not PUNCTUATION.search(text[runs[-1][-1].end() : word.start()]):
+                    runs[-1].append(word)
+                else:
+                    runs.append([word])
+            for run in runs:
+                while run and self._edge_word(run[0].group(0)):
+                    run.pop(0)
+                while run and self._edge_word(run[-1].group(0)):
+                    run.pop()
+                if run:
+                    derived.append((run[0].start(), run[-1].end()))
+        rules = [(s, e) for label, s, e, _ in found if label == "condition"]
+        merged = self._merge(derived + rules) if self.conditions_from == "both" else self._merge(derived)
+        others = [item for item in found if item[0] != "condition"]
+        return others + [("condition", s, e, PopulationAttrs(condition=text[s:e].lower())) for s, e in merged]
+
+    def _edge_word(self, word: str) -> bool:
+        lowered = word.lower()
+        return (
+            lowered in self.lexicon.condition_stop or lowered[0].isdigit() or lowered in self.lexicon.people
+        )
+
     @staticmethod
     def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         merged: list[tuple[int, int]] = []
@@ -374,7 +422,19 @@ class PopulationExtractor:
         return merged
 
 
-@Language.factory("litwatch_population", default_config={"lexicon_file": "population.yaml"})
-def make_population(nlp: Language, name: str, lexicon_file: str) -> PopulationExtractor:
+@Language.factory(
+    "litwatch_population",
+    default_config={
+        "lexicon_file": "population.yaml",
+        "participants_label": "PARTICIPANTS",
+        "conditions_from": "rules",
+    },
+)
+def make_population(
+    nlp: Language, name: str, lexicon_file: str, participants_label: str, conditions_from: str
+) -> PopulationExtractor:
+    """`conditions_from`: rules, participants (trained recogniser's entities) or both."""
     register_extensions()
-    return PopulationExtractor(PopulationLexicon.load(DATA / lexicon_file))
+    return PopulationExtractor(
+        PopulationLexicon.load(DATA / lexicon_file), participants_label, conditions_from
+    )

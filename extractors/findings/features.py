@@ -141,17 +141,28 @@ def _mark(text: str, spans: list[tuple[CharSpan, str]]) -> str:
     return "".join(pieces)
 
 
-def _nearest_number(text: str, position: int, stats: Statistics) -> float | None:
-    """The number closest to an arm mention, skipping p-values and CIs (an arm's own result)."""
+def _result_numbers(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> list[tuple[int, float]]:
+    """(position, value) of the numbers that can be an arm's result: not p-values or CIs, not a spread
+    ("(3.0)", "± 2.7", "SD 4.7"), not inside an arm's own name ("20 mg arm")."""
     taken = {p.start for p in stats.p_values} | {i.start for i in stats.intervals}
-    best: tuple[int, float] | None = None
+    numbers = []
     for match in _ARM_NUMBER.finditer(text):
-        if any(abs(match.start() - t) < 12 for t in taken):
+        inside_arm = any(span.start <= match.start() < span.end for span in arms.values())
+        spread = _SPREAD_BEFORE.search(text[max(0, match.start() - 6) : match.start()])
+        if inside_arm or spread or any(abs(match.start() - t) < 12 for t in taken):
             continue
-        distance = abs(match.start() - position)
-        if distance <= 60 and (best is None or distance < best[0]):
-            best = (distance, to_float(match["num"]))
-    return None if best is None else best[1]
+        numbers.append((match.start(), to_float(match["num"])))
+    return numbers
+
+
+def _nearest_number(numbers: list[tuple[int, float]], position: int) -> float | None:
+    """The result number closest to an arm mention (within 60 characters)."""
+    near = [(abs(start - position), value) for start, value in numbers if abs(start - position) <= 60]
+    return min(near)[1] if near else None
+
+
+_SPREAD_BEFORE = re.compile(r"(?:[(\[±]|\+/-|\bSD)\s*$")
+_PAIRED = re.compile(r"\brespectively\b|\bversus\b|\bvs\.?\s", re.IGNORECASE)
 
 
 def _direction_arm_tokens(text: str, cues: Cues, arms: dict[str, CharSpan]) -> list[str]:
@@ -176,13 +187,22 @@ def _direction_arm_tokens(text: str, cues: Cues, arms: dict[str, CharSpan]) -> l
 def compare_arms(
     text: str, stats: Statistics, arms: dict[str, CharSpan]
 ) -> Literal["increase", "decrease"] | None:
-    """Arm-level numbers compared ("16% in the CLF group and 36% in the control group" -> decrease):
-    the number nearest each arm's mention, when both arms are named and their numbers differ."""
+    """Arm-level numbers compared ("16% in the CLF group and 36% in the control group" -> decrease).
+    With "respectively" or "versus" after both arms are named ("A and B: 0.61 and 0.73, respectively";
+    "A higher than B (40.5% versus 36.4%)") the first two numbers after them go to the arms in the order
+    they were named; otherwise each arm takes its nearest number."""
     intervention, comparator = arms.get("intervention"), arms.get("comparator")
     if intervention is None or comparator is None:
         return None
-    arm_i = _nearest_number(text, intervention.start, stats)
-    arm_c = _nearest_number(text, comparator.start, stats)
+    numbers = _result_numbers(text, stats, arms)
+    named_by = max(intervention.end, comparator.end)
+    after = [value for start, value in numbers if start >= named_by]
+    if _PAIRED.search(text, named_by) and len(after) >= 2:
+        first, second = after[0], after[1]
+        arm_i, arm_c = (first, second) if intervention.start < comparator.start else (second, first)
+    else:
+        arm_i = _nearest_number(numbers, intervention.start)
+        arm_c = _nearest_number(numbers, comparator.start)
     if arm_i is None or arm_c is None or arm_i == arm_c:
         return None
     return "increase" if arm_i > arm_c else "decrease"

@@ -2,7 +2,8 @@
 
 Usage: uv run python -m extractors.training.train_findings [--data /work/shared/data] [--out DIR]
 Examples are (a) every annotated evidence span of a train prompt and (b) the sentence the retrieval
-step picks from the abstract, when it is the annotated one; validation prompts are never read.
+step picks from the abstract of an abstract-answerable prompt, right or wrong, so the classifier learns
+from what it will see; validation prompts are never read.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def training_examples(prompts: list[EvidencePrompt], splitter: Language) -> list
         chosen = best_evidence_sentence(
             sentences[prompt.pmcid], prompt.outcome, prompt.intervention, prompt.comparator
         )
-        if chosen is not None and any(chosen.text.strip()[:60] in e for e in prompt.evidence):
+        if chosen is not None:
             examples.append(
                 (
                     finding_text(chosen.text, chosen.outcome, chosen.intervention, chosen.comparator),

@@ -23,7 +23,7 @@ from spacy.pipeline import Tagger
 from spacy.tokens import Doc, DocBin
 
 from extractors.components import register_all
-from extractors.components.outcomes import EXTRACTORS, TAGGER_NAME, bio_spans, finding_sentences
+from extractors.components.outcomes import EXTRACTORS, TAGGER_NAME, bio_spans, finding_sentences, softmax
 from extractors.training.outcome_corpus import SpanDoc, corpus_files, is_early_stopping_doc, read_corpus
 
 CONFIG = Path(__file__).with_name("outcome_tagger.cfg")
@@ -97,11 +97,11 @@ def choose_min_probability(model_dir: Path, held_out: Path) -> tuple[float, dict
     assert isinstance(tagger, Tagger)
     docs = list(DocBin().from_disk(held_out).get_docs(nlp.vocab))
     gold = [bio_spans_from_tags([t.tag_ for t in doc]) for doc in docs]
-    scores = [np.asarray(s) for s in tagger.model.predict(docs)]
+    scores = [softmax(np.asarray(s)) for s in tagger.model.predict(docs)]
     labels = tuple(tagger.labels)
     by_cut = {
         f"{cut:.2f}": _overlap_f1(gold, [bio_spans(s, labels, cut) for s in scores])
-        for cut in (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+        for cut in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
     }
     best = max(by_cut, key=lambda cut: by_cut[cut])
     return float(best), by_cut
@@ -149,7 +149,8 @@ def train(data_root: Path, out: Path) -> dict[str, object]:
         )
         if out.exists():
             shutil.rmtree(out)
-        shutil.copytree(work / "out" / "model-best", out)
+        # The last checkpoint, not "model-best": tag accuracy (mostly O tags) is a poor stopping signal.
+        shutil.copytree(work / "out" / "model-last", out)
         min_probability, f1_by_cut = choose_min_probability(out, work / "held.spacy")
     meta = json.loads((out / "meta.json").read_text())
     record: dict[str, object] = {
