@@ -243,7 +243,8 @@ def release_stale_eutils_slots() -> None:
     lease-expiry service (a Prefect server frees a dead worker's slot when its 60 s lease lapses)."""
     with get_client(sync_client=True) as client, suppress(ObjectNotFound):
         client.reset_concurrency_limit_by_tag(EUTILS_TAG)  # revokes the leases, keeps the slot count
-        client.update_global_concurrency_limit(f"tag:{EUTILS_TAG}", GlobalConcurrencyLimitUpdate(active_slots=0))
+        freed = GlobalConcurrencyLimitUpdate(active_slots=0)
+        client.update_global_concurrency_limit(f"tag:{EUTILS_TAG}", freed)
 
 
 def ensure_eutils_limit() -> None:

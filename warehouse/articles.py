@@ -308,47 +308,52 @@ def _result(staged: Staged, outcomes: list[tuple[int, ItemOutcome]]) -> LoadResu
 
 
 def _to_arrow(items: list[PubmedRecord | DeletedRecord], first_seq: int) -> pa.Table:
-    """Column lists built in one pass; deletions carry only pmid, seq and is_deletion."""
-    columns: dict[str, list[object]] = {name: [] for name in INCOMING_SCHEMA.names}
-    for seq, item in enumerate(items, start=first_seq):
-        values = _deletion_values() if isinstance(item, DeletedRecord) else _record_values(item)
-        values["pmid"] = item.pmid
-        values["seq"] = seq
-        for name, column in columns.items():
-            column.append(values[name])
-    return pa.table(columns, schema=INCOMING_SCHEMA)
+    """One row tuple per item in a single pass, transposed into typed Arrow columns (INCOMING_SCHEMA order)."""
+    rows = [
+        _deletion_row(item.pmid, seq) if isinstance(item, DeletedRecord) else _record_row(item, seq)
+        for seq, item in enumerate(items, start=first_seq)
+    ]
+    columns = zip(*rows, strict=True)  # `items` is never empty (see _batches)
+    arrays = [pa.array(column, type=field.type) for column, field in zip(columns, INCOMING_SCHEMA, strict=True)]
+    return pa.Table.from_arrays(arrays, schema=INCOMING_SCHEMA)
 
 
-def _deletion_values() -> dict[str, object]:
-    values: dict[str, object] = dict.fromkeys(INCOMING_SCHEMA.names)
-    values["is_deletion"] = True
-    return values
+_DELETION_PADDING = (None,) * (len(INCOMING_SCHEMA) - 3)
 
 
-def _record_values(record: PubmedRecord) -> dict[str, object]:
-    return {
-        "is_deletion": False,
-        "content_hash": record.content_hash(),
-        "record": record.model_dump_json(),
-        "title": record.title,
-        "abstract": record.abstract,
-        "vernacular_title": record.vernacular_title,
-        "journal": record.journal,
-        "journal_iso": record.journal_iso,
-        "pub_date": record.pub_date,
-        "pub_year": record.pub_year,
-        "pub_date_text": record.pub_date_text,
-        "languages": record.languages,
-        "authors": [author.display for author in record.authors],
-        "publication_types": record.publication_types,
-        "mesh_terms": record.mesh_terms,
-        "keywords": record.keywords,
-        "doi": record.doi,
-        "pmc": record.pmc,
-        "registry_ids": [f"{r.databank}:{r.accession}" for r in record.registry_ids],
-        "status": record.status,
-        "date_revised": record.date_revised,
-        "entrez_date": record.entrez_date,
-        "is_book": record.is_book,
-        "retracted": record.is_retracted,
-    }
+def _deletion_row(pmid: int, seq: int) -> tuple[object, ...]:
+    """A deletion carries only pmid, seq and is_deletion."""
+    return (pmid, seq, True, *_DELETION_PADDING)
+
+
+def _record_row(record: PubmedRecord, seq: int) -> tuple[object, ...]:
+    """The record's values in INCOMING_SCHEMA order; its JSON is serialised once, for storage and hash."""
+    payload, content_hash = record.json_and_hash()
+    return (
+        record.pmid,
+        seq,
+        False,
+        content_hash,
+        payload,
+        record.title,
+        record.abstract,
+        record.vernacular_title,
+        record.journal,
+        record.journal_iso,
+        record.pub_date,
+        record.pub_year,
+        record.pub_date_text,
+        record.languages,
+        [author.display for author in record.authors],
+        record.publication_types,
+        record.mesh_terms,
+        record.keywords,
+        record.doi,
+        record.pmc,
+        [f"{r.databank}:{r.accession}" for r in record.registry_ids],
+        record.status,
+        record.date_revised,
+        record.entrez_date,
+        record.is_book,
+        record.is_retracted,
+    )

@@ -8,14 +8,17 @@ significance None (a methods sentence naming the outcome reports no finding).
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Literal
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import minibatch
 
 from extractors.findings.classifier import classify, load_classifier
-from extractors.findings.decision import Finding, decide
+from extractors.findings.decision import Finding, decide, needs_classifier
 from extractors.findings.direction import read_direction, read_significance_words
 from extractors.findings.features import CharSpan, FindingContext, finding_context, load_cues
 from extractors.models import OutcomeAttrs
@@ -42,30 +45,47 @@ def _polarity(clause: str) -> Literal["improved", "worsened"] | None:
     return "improved" if cues.improve.search(clause) else None
 
 
+def _with_sentences(doc: Doc, group: str) -> list[tuple[Span, Span]]:
+    """Each span of the group with its sentence (one pass over the sentences, not `span.sent` per span)."""
+    sentences = list(doc.sents)
+    starts = [sent.start for sent in sentences]
+    return [(span, sentences[bisect_right(starts, span.start) - 1]) for span in doc.spans.get(group, [])]
+
+
 class OutcomeFindings:
     def __init__(self, group: str, model_dir: Path) -> None:
         self.group = group
         self.model = load_classifier(model_dir)
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = list(doc.spans.get(self.group, []))
-        contexts = [self._context(span) for span in spans]
-        readable = [i for i, context in enumerate(contexts) if _has_result_cue(context)]
-        predictions = classify([contexts[i].classifier_text for i in readable], self.model)
-        for span in spans:
-            span._.outcome = OutcomeAttrs(sentence=span.sent.text.strip())
-        for i, prediction in zip(readable, predictions, strict=True):
-            spans[i]._.outcome = self._attrs(contexts[i], spans[i], decide(contexts[i], prediction))
-        return doc
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Read the outcome clauses of a batch of docs; the classifier sees, in one call, only the
+        clauses whose numbers and words leave the finding open."""
+        for batch in minibatch(docs, size=batch_size):
+            located = [(span, sent) for doc in batch for span, sent in _with_sentences(doc, self.group)]
+            contexts = [self._context(span, sent) for span, sent in located]
+            readable = [i for i, context in enumerate(contexts) if _has_result_cue(context)]
+            unsure = [i for i in readable if needs_classifier(contexts[i])]
+            predictions = dict(
+                zip(unsure, classify([contexts[i].classifier_text for i in unsure], self.model), strict=True)
+            )
+            for span, sent in located:
+                span._.outcome = OutcomeAttrs(sentence=sent.text.strip())
+            for i in readable:
+                span, sent = located[i]
+                finding = decide(contexts[i], predictions.get(i))
+                span._.outcome = self._attrs(contexts[i], sent, finding)
+            yield from batch
 
     @staticmethod
-    def _context(span: Span) -> FindingContext:
-        sentence = span.sent
+    def _context(span: Span, sentence: Span) -> FindingContext:
         outcome = CharSpan(span.start_char - sentence.start_char, span.end_char - sentence.start_char)
         return finding_context(sentence.text, outcome)
 
     @staticmethod
-    def _attrs(context: FindingContext, span: Span, finding: Finding) -> OutcomeAttrs:
+    def _attrs(context: FindingContext, sentence: Span, finding: Finding) -> OutcomeAttrs:
         stats = context.stats
         anchor = context.outcome.end if context.outcome is not None else 0
         effect = stats.effect_near(anchor)
@@ -83,7 +103,7 @@ class OutcomeFindings:
             ci_low=interval.low if interval else None,
             ci_high=interval.high if interval else None,
             p_value=p_value.value if p_value else None,
-            sentence=span.sent.text.strip(),
+            sentence=sentence.text.strip(),
             polarity=_polarity(context.clause),
         )
 

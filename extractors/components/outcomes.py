@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 import spacy
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Tagger
 from spacy.tokens import Doc, Span
+from spacy.util import minibatch
 
 from extractors.text import abstract_offset
 
@@ -45,10 +49,22 @@ def results_start(text: str, from_char: int = 0) -> int:
     return heading.start() if heading else from_char
 
 
-def finding_sentences(doc: Doc, from_char: int) -> list[Span]:
-    """Sentences of the results part (at or after `from_char`) that carry a result cue."""
-    start = results_start(doc.text, from_char)
-    return [sent for sent in doc.sents if sent.start_char >= start and RESULT_CUE.search(sent.text)]
+def finding_sentences(doc: Doc, from_char: int) -> list[tuple[int, int]]:
+    """Token ranges of the sentences of the results part (at or after `from_char`) that carry a result
+    cue. Read from arrays, not `doc.sents`: this runs on every abstract."""
+    if not len(doc):
+        return []
+    results = results_start(doc.text, from_char)
+    offsets, starts = doc.to_array([IDX, SENT_START]).T
+    boundaries = [*np.flatnonzero(starts == 1).tolist(), len(doc)]
+    if boundaries[0] != 0:
+        boundaries.insert(0, 0)
+    chars = [*offsets.tolist(), len(doc.text)]
+    return [
+        (start, end)
+        for start, end in pairwise(boundaries)
+        if chars[start] >= results and RESULT_CUE.search(doc.text, chars[start], chars[end])
+    ]
 
 
 def trimmed(span: Span) -> Span | None:
@@ -89,6 +105,11 @@ def bio_spans(scores: np.ndarray, labels: tuple[str, ...], min_probability: floa
     return spans
 
 
+def _abstract_start(doc: Doc) -> int:
+    title_length = doc._.title_length or 0
+    return abstract_offset(title_length) if title_length else 0
+
+
 class OutcomeSpans:
     def __init__(
         self, nlp: Language, model_dir: Path, span_label: str, group: str, min_probability: float
@@ -102,25 +123,26 @@ class OutcomeSpans:
         self.group = group
         self.min_probability = min_probability
 
-    def token_spans(self, sentences: list[Doc]) -> list[list[tuple[int, int]]]:
-        """Outcome token ranges in each sentence Doc."""
-        if not sentences:
-            return []
-        logits = self.tagger.model.predict(sentences)
-        return [bio_spans(softmax(np.asarray(s)), self.labels, self.min_probability) for s in logits]
-
     def __call__(self, doc: Doc) -> Doc:
-        title_length = doc._.title_length or 0
-        sentences = finding_sentences(doc, abstract_offset(title_length) if title_length else 0)
-        outcomes: list[Span] = []
-        found = self.token_spans([sent.as_doc() for sent in sentences])
-        for sent, token_ranges in zip(sentences, found, strict=True):
-            for start, end in token_ranges:
-                span = trimmed(doc[sent.start + start : sent.start + end])
-                if span is not None:
-                    outcomes.append(Span(doc, span.start, span.end, label=self.span_label))
-        doc.spans[self.group] = outcomes
-        return doc
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Tag the finding sentences of a whole batch of docs at once (one model call per batch)."""
+        for batch in minibatch(docs, size=batch_size):
+            # The whole docs go through the model (copying sentences out costs more than the extra
+            # tokens); only the finding sentences are decoded.
+            logits = self.tagger.model.predict(list(batch)) if batch else []
+            for doc, doc_logits in zip(batch, logits, strict=True):
+                probabilities = softmax(np.asarray(doc_logits))
+                outcomes = []
+                for sent_start, sent_end in finding_sentences(doc, _abstract_start(doc)):
+                    ranges = bio_spans(probabilities[sent_start:sent_end], self.labels, self.min_probability)
+                    for start, end in ranges:
+                        span = trimmed(doc[sent_start + start : sent_start + end])
+                        if span is not None:
+                            outcomes.append(Span(doc, span.start, span.end, label=self.span_label))
+                doc.spans[self.group] = outcomes
+                yield doc
 
 
 @Language.factory(

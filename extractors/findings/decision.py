@@ -28,22 +28,38 @@ class Finding:
         return DECREASED if self.direction == "decrease" else INCREASED
 
 
-def decide_significance(context: FindingContext, prediction: FindingPrediction) -> bool:
+def rule_significance(context: FindingContext) -> bool | None:
+    """Numbers when they decide and no "no significant ..." phrase contradicts them, else words, else None."""
     by_numbers = context.stats.significant
     by_words = read_significance_words(context.clause)
     if by_numbers is not None and not (by_numbers and by_words is False):
         return by_numbers
-    if by_numbers is None and by_words is not None:
+    if by_numbers is None:
         return by_words
-    return prediction.label != NO_DIFFERENCE
+    return None
 
 
-def decide(context: FindingContext, prediction: FindingPrediction) -> Finding:
-    significant = decide_significance(context, prediction)
+def needs_classifier(context: FindingContext) -> bool:
+    """Whether the rules leave significance or the direction of a significant change open."""
+    significant = rule_significance(context)
+    if significant is None:
+        return True
+    return significant and read_direction(context.clause, context.outcome, context.arms) is None
+
+
+def decide(context: FindingContext, prediction: FindingPrediction | None) -> Finding:
+    """The finding; `prediction` may be None when `needs_classifier(context)` is false."""
+    significant = rule_significance(context)
+    if significant is None:
+        if prediction is None:
+            return Finding(None, "unclear")
+        significant = prediction.label != NO_DIFFERENCE
     if not significant:
         return Finding(False, "no_change")
     rule = read_direction(context.clause, context.outcome, context.arms)
     if rule is not None:
         return Finding(True, rule)
+    if prediction is None:
+        return Finding(True, "unclear")
     up, down = prediction.scores.get(INCREASED, 0.0), prediction.scores.get(DECREASED, 0.0)
     return Finding(True, "increase" if up >= down else "decrease")

@@ -197,6 +197,8 @@ def compare_arms(
     numbers = _result_numbers(text, stats, arms)
     named_by = max(intervention.end, comparator.end)
     after = [value for start, value in numbers if start >= named_by]
+    arm_i: float | None
+    arm_c: float | None
     if _PAIRED.search(text, named_by) and len(after) >= 2:
         first, second = after[0], after[1]
         arm_i, arm_c = (first, second) if intervention.start < comparator.start else (second, first)

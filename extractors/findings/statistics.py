@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 ALPHA = 0.05
@@ -200,7 +201,9 @@ def parse_effects(text: str, intervals: list[Interval] | None = None) -> list[Ef
     return sorted(found, key=lambda e: e.start)
 
 
+@lru_cache(maxsize=4096)
 def parse_statistics(text: str) -> Statistics:
+    """Cached: several outcomes of one clause share its statistics."""
     intervals = parse_intervals(text)
     return Statistics(
         p_values=tuple(parse_p_values(text)),

@@ -59,7 +59,8 @@ def sentence_docs(reader: Language, item: SpanDoc) -> list[Doc]:
     title_end = item.text.find("\n\n")
     tags = bio_tags(doc, item.spans)
     docs = []
-    for sent in finding_sentences(doc, title_end + 2 if title_end >= 0 else 0):
+    for start, end in finding_sentences(doc, title_end + 2 if title_end >= 0 else 0):
+        sent = doc[start:end]
         sentence_doc = sent.as_doc()
         for token, tag in zip(sentence_doc, tags[sent.start : sent.end], strict=True):
             token.tag_ = tag

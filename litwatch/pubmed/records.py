@@ -118,8 +118,19 @@ class PubmedRecord(BaseModel):
 
     def content_hash(self) -> str:
         """Hash of everything a revision can change; equal hashes mean the same stored version."""
-        payload = self.model_dump_json(exclude={"pmid"})
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        return self.json_and_hash()[1]
+
+    def json_and_hash(self) -> tuple[bytes, str]:
+        """The record's JSON (what `article_versions.record` stores) and its content hash, serialised once.
+
+        The hash is SHA-256 of the JSON without the PMID, i.e. of `model_dump_json(exclude={"pmid"})`:
+        `pmid` is the first field, so that is the JSON with its leading `"pmid":N,` cut out.
+        """
+        payload = _SERIALIZE_JSON(self)
+        pmid_head = b'{"pmid":%d,' % self.pmid
+        digest = hashlib.sha256(b"{")
+        digest.update(memoryview(payload)[len(pmid_head) :])
+        return payload, digest.hexdigest()
 
     def links(self, *ref_types: str) -> list[CommentCorrection]:
         return [c for c in self.comments_corrections if c.ref_type in ref_types]
@@ -127,6 +138,10 @@ class PubmedRecord(BaseModel):
     @property
     def is_retracted(self) -> bool:
         return "Retracted Publication" in self.publication_types or bool(self.links("RetractionIn"))
+
+
+# pydantic's Rust serializer, returning bytes (model_dump_json would decode them to str only to re-encode).
+_SERIALIZE_JSON = PubmedRecord.__pydantic_serializer__.to_json
 
 
 class DeletedRecord(BaseModel):

@@ -35,6 +35,11 @@ _COMBINING_ACCENTS = {
 
 def normalise_space(text: str) -> str:
     """Whitespace runs (newlines, tabs, no-break spaces...) become one space; the ends are stripped."""
+    # Most text is already normal: checking that in C is several times cheaper than splitting it into
+    # words. Every whitespace character but the ASCII space is unprintable, so isprintable() rules
+    # them all out; anything unusual simply takes the split path.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
