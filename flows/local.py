@@ -12,6 +12,8 @@ import os
 from datetime import date
 
 from flows.results import NightlyResult
+from litwatch.config import Settings
+from litwatch.topics import get_topic
 
 PREFECT_DEFAULTS = {
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
@@ -35,7 +37,12 @@ def run_nightly(
     dry_run: bool = False,
     lock_wait_seconds: float = 0.0,
 ) -> NightlyResult:
-    """The `nightly` flow for the given topics (default: all); NightlyRunFailed if any topic failed."""
+    """The `nightly` flow for the given topics (default: all); NightlyRunFailed if any topic failed.
+
+    Topic ids are checked first, so a typo fails in one sentence before Prefect starts."""
+    settings = Settings.from_env()
+    for topic_id in topic_ids or []:
+        get_topic(settings.topics_dir, topic_id)
     prepare_prefect_environment()
     from prefect.settings import PREFECT_API_URL
 

@@ -390,7 +390,8 @@ def evaluate_command(
     `level` column says token, span or document), or accuracy for per-abstract fields.
 
     Datasets: ebm_nlp_participants, pico_corpus, evidencemap_counts, dose_interventions,
-    design_publication_types (and any other module in extractors/scoring/datasets/), or 'all'.
+    design_publication_types, evidence_outcomes, pico_corpus_outcomes, evidence_inference, rct_art
+    (and any other module in extractors/scoring/datasets/), or 'all'.
 
     Example: litwatch evaluate --dataset dose_interventions --json scores.json
     """

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -45,11 +46,21 @@ def _polarity(clause: str) -> Literal["improved", "worsened"] | None:
     return "improved" if cues.improve.search(clause) else None
 
 
-def _with_sentences(doc: Doc, group: str) -> list[tuple[Span, Span]]:
-    """Each span of the group with its sentence (one pass over the sentences, not `span.sent` per span)."""
+@dataclass(frozen=True)
+class _Sentence:
+    start_char: int
+    text: str
+
+
+def _with_sentences(doc: Doc, group: str) -> list[tuple[Span, _Sentence]]:
+    """Each span of the group with its sentence, read in one pass (`span.sent` and `Span.text` rebuild
+    text from tokens on every call)."""
+    text = doc.text
     sentences = list(doc.sents)
     starts = [sent.start for sent in sentences]
-    return [(span, sentences[bisect_right(starts, span.start) - 1]) for span in doc.spans.get(group, [])]
+    chosen = [sentences[bisect_right(starts, span.start) - 1] for span in doc.spans.get(group, [])]
+    by_start = {s.start: _Sentence(s.start_char, text[s.start_char : s.end_char]) for s in chosen}
+    return [(span, by_start[sent.start]) for span, sent in zip(doc.spans.get(group, []), chosen, strict=True)]
 
 
 class OutcomeFindings:
@@ -80,12 +91,12 @@ class OutcomeFindings:
             yield from batch
 
     @staticmethod
-    def _context(span: Span, sentence: Span) -> FindingContext:
+    def _context(span: Span, sentence: _Sentence) -> FindingContext:
         outcome = CharSpan(span.start_char - sentence.start_char, span.end_char - sentence.start_char)
         return finding_context(sentence.text, outcome)
 
     @staticmethod
-    def _attrs(context: FindingContext, sentence: Span, finding: Finding) -> OutcomeAttrs:
+    def _attrs(context: FindingContext, sentence: _Sentence, finding: Finding) -> OutcomeAttrs:
         stats = context.stats
         anchor = context.outcome.end if context.outcome is not None else 0
         effect = stats.effect_near(anchor)

@@ -54,16 +54,17 @@ def finding_sentences(doc: Doc, from_char: int) -> list[tuple[int, int]]:
     cue. Read from arrays, not `doc.sents`: this runs on every abstract."""
     if not len(doc):
         return []
-    results = results_start(doc.text, from_char)
+    text = doc.text  # built from the tokens on every access: read it once
+    results = results_start(text, from_char)
     offsets, starts = doc.to_array([IDX, SENT_START]).T
     boundaries = [*np.flatnonzero(starts == 1).tolist(), len(doc)]
     if boundaries[0] != 0:
         boundaries.insert(0, 0)
-    chars = [*offsets.tolist(), len(doc.text)]
+    chars = [*offsets.tolist(), len(text)]
     return [
         (start, end)
         for start, end in pairwise(boundaries)
-        if chars[start] >= results and RESULT_CUE.search(doc.text, chars[start], chars[end])
+        if chars[start] >= results and RESULT_CUE.search(text, chars[start], chars[end])
     ]
 
 

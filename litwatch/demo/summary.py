@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -25,7 +23,7 @@ def night_table(done: DemoNight) -> RenderableType:
     for column in ("topic", "new", "revised", "new relevant", "relevant", "flags", "digest"):
         table.add_column(column, justify="right" if column not in ("topic", "flags", "digest") else "left")
     for t in done.result.nights:
-        digest = Path(t.digest_path).name if t.digest_path else f"none ({t.digest_status}: nothing new)"
+        digest = ".eml written" if t.digest_path else "none: nothing new to tell"
         table.add_row(t.topic, str(t.new), str(t.revised), str(t.new_relevant), str(t.relevant),
                       _flags(t.flag_reasons), digest)
     parts: list[RenderableType] = [table]

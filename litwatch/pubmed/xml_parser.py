@@ -24,7 +24,7 @@ from lxml import etree
 from litwatch.errors import InputError
 from litwatch.pubmed.dates import PartialDate, first_month, parse_free_date, parse_int, ymd_date
 from litwatch.pubmed.records import DeletedRecord, ParsedItem, PubmedRecord
-from litwatch.pubmed.xml_text import element_text, normalise_space
+from litwatch.pubmed.xml_text import element_text
 
 GZIP_MAGIC = b"\x1f\x8b"
 PUBMED_ROOTS = frozenset({"PubmedArticleSet", "MedlineCitationSet", "PubmedBookArticleSet"})
@@ -385,29 +385,7 @@ def _add_registry_ids(databank_list: Element, fields: _RecordFields) -> None:
         fields.registry_ids.extend({"databank": name, "accession": number} for number in accessions)
 
 
-# CommentsCorrections is the longest list of most records (often dozens of links). When every link has
-# exactly one plain-text RefSource and one PMID, three XPath columns give its values without a Python
-# object per element, several times cheaper than walking them; anything else takes the walk.
-_COMMENTS_ARE_REGULAR = etree.XPath(
-    "not(comment() | processing-instruction() | *[not(self::CommentsCorrections)]"
-    " | CommentsCorrections[not(@RefType) or count(*) != 2"
-    " or count(RefSource/text()) != 1 or RefSource/node()[not(self::text())]"
-    " or count(PMID/text()) != 1 or PMID/node()[not(self::text())]])"
-)
-_REF_TYPES = etree.XPath("CommentsCorrections/@RefType", smart_strings=False)
-_REF_SOURCES = etree.XPath("CommentsCorrections/RefSource/text()", smart_strings=False)
-_REF_PMIDS = etree.XPath("CommentsCorrections/PMID/text()", smart_strings=False)
-
-
 def _add_comments(comment_list: Element, fields: _RecordFields) -> None:
-    if _COMMENTS_ARE_REGULAR(comment_list):
-        fields.comments_corrections.extend(
-            {"ref_type": ref_type or "Other", "pmid": parse_int(pmid), "ref_source": normalise_space(source) or None}
-            for ref_type, source, pmid in zip(
-                _REF_TYPES(comment_list), _REF_SOURCES(comment_list), _REF_PMIDS(comment_list)
-            )
-        )
-        return
     append = fields.comments_corrections.append
     for comment in comment_list:
         pmid = ref_source = None
