@@ -1,7 +1,7 @@
 """Extraction throughput (abstracts/s) and peak memory: the whole pipeline at 1 and 2 processes, beside
 the ceiling of tokenising alone (`spacy.blank("en")` and the pipeline's own tokenizer) on the same input.
 
-    uv run python -m bench.bench_extract --abstracts 2000
+    uv run python -m bench.bench_extract --abstracts 2000 [--disable litwatch_outcomes,litwatch_findings]
 
 A last subprocess times each pipeline component alone (CPU seconds per 1,000 abstracts, one process),
 so a slow component is visible.
@@ -22,6 +22,8 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from spacy.language import Language
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ebm_nlp" / "documents"
 STAGES = ("blank_tokenizer", "litwatch_tokenizer", "pipeline_1", "pipeline_2")
@@ -57,15 +59,23 @@ def read_texts(count: int) -> list[tuple[str, str, list[str]]]:
     return [articles[i % len(articles)] for i in range(count)]
 
 
-def run_stage(stage: str, count: int) -> Measurement:
+def pipeline(disable: list[str]) -> Language:
+    from extractors.pipeline import load_pipeline
+
+    nlp = load_pipeline()
+    for name in disable:
+        nlp.disable_pipe(name)
+    return nlp
+
+
+def run_stage(stage: str, count: int, disable: list[str]) -> Measurement:
     """Runs inside the subprocess."""
     import spacy
 
-    from extractors.pipeline import load_pipeline
     from extractors.text import ArticleInput, article_text, make_article_doc
 
     articles = read_texts(count)
-    nlp = load_pipeline()
+    nlp = pipeline(disable)
     started, cpu_started = time.perf_counter(), time.process_time()
     if stage == "blank_tokenizer":
         blank = spacy.blank("en")
@@ -89,12 +99,11 @@ def run_stage(stage: str, count: int) -> Measurement:
     return Measurement(stage, count, seconds, cpu, peak_kb / 1024)
 
 
-def component_costs(count: int) -> dict[str, float]:
+def component_costs(count: int, disable: list[str]) -> dict[str, float]:
     """CPU seconds per 1,000 abstracts for each component (runs inside a subprocess)."""
-    from extractors.pipeline import load_pipeline
     from extractors.text import ArticleInput, make_article_doc
 
-    nlp = load_pipeline()
+    nlp = pipeline(disable)
     started = time.process_time()
     docs = [
         make_article_doc(nlp, ArticleInput(title=title, abstract=abstract, mesh_terms=mesh))
@@ -108,32 +117,35 @@ def component_costs(count: int) -> dict[str, float]:
     return {name: round(seconds * 1000 / count, 2) for name, seconds in costs.items()}
 
 
-def _subprocess(stage: str, count: int) -> str:
+def _subprocess(stage: str, count: int, disable: str) -> str:
     command = [sys.executable, "-m", "bench.bench_extract", "--stage", stage, "--abstracts", str(count)]
+    command += ["--disable", disable] if disable else []
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--abstracts", type=int, default=2000)
+    parser.add_argument("--disable", default="", help="Comma-separated components to leave out.")
     parser.add_argument("--stage", choices=(*STAGES, "components"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    disable = [name for name in args.disable.split(",") if name]
     if args.stage == "components":
-        print(json.dumps(component_costs(args.abstracts)))
+        print(json.dumps(component_costs(args.abstracts, disable)))
         return
     if args.stage:
-        print(json.dumps(asdict(run_stage(args.stage, args.abstracts))))
+        print(json.dumps(asdict(run_stage(args.stage, args.abstracts, disable))))
         return
     print(f"{'stage':<20}{'abstracts':>10}{'seconds':>9}{'abstracts/s':>13}{'per CPU-s':>11}{'peak MB':>9}")
     for stage in STAGES:
-        m = Measurement(**json.loads(_subprocess(stage, args.abstracts)))
+        m = Measurement(**json.loads(_subprocess(stage, args.abstracts, args.disable)))
         print(
             f"{m.stage:<20}{m.abstracts:>10}{m.seconds:>9.1f}{m.rate:>13.0f}{m.rate_per_cpu_second:>11.0f}"
             f"{m.peak_rss_mb:>9.0f}"
         )
 
     print("CPU seconds per 1,000 abstracts, by component (one process):")
-    for name, seconds in json.loads(_subprocess("components", args.abstracts)).items():
+    for name, seconds in json.loads(_subprocess("components", args.abstracts, args.disable)).items():
         print(f"  {name:<28}{seconds:>8.2f}")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from litwatch.demo.replay import (
@@ -13,6 +15,7 @@ from litwatch.demo.replay import (
     night_dates,
     replay,
 )
+from litwatch.demo.runner import DEMO_TOPICS, prepare_output
 from litwatch.errors import InputError
 from litwatch.pubmed.query import document_for, parse_query, search
 from litwatch.topics import load_topic_file
@@ -74,3 +77,15 @@ def test_a_revision_and_a_retraction_are_scripted_on_the_later_nights() -> None:
 def test_the_demo_needs_two_nights_at_least() -> None:
     with pytest.raises(InputError, match="at least 2 nights"):
         replay(load_bundled_records(), 1)
+
+
+def test_a_new_demo_replaces_only_the_previous_demo_files(tmp_path: Path) -> None:
+    out = tmp_path / "demo-output"
+    (out / "reports").mkdir(parents=True)
+    (out / "reports" / "old.md").write_text("old", encoding="utf-8")
+    (out / "litwatch.duckdb").write_bytes(b"old")
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    settings = prepare_output(out, REPO / "topics")
+    assert not (out / "reports").exists() and not settings.db_path.exists()
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert sorted(p.stem for p in settings.topics_dir.glob("*.yaml")) == sorted(DEMO_TOPICS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from extractors.components.population import DATA, PopulationExtractor, PopulationLexicon
 from extractors.models import PopulationAttrs
 from tests.extract_support import labelled, run
 
@@ -60,3 +61,17 @@ def test_condition_after_patients_with() -> None:
     doc = run("Adults with primary insomnia were recruited from primary care.")
     assert "primary insomnia" in labelled(doc, "population", "condition")
     assert labelled(doc, "population", "setting") == ["primary care"]
+
+
+def test_conditions_from_participant_entities() -> None:
+    """With conditions_from='participants', a trained recogniser's PARTICIPANTS entity minus its age, sex
+    and count parts becomes the condition (the entity is set by hand here)."""
+    text = "Sixty adults aged 40-60 years with chronic primary insomnia were enrolled."
+    doc = run(text)
+    start = doc.text.index(text)  # the Doc text is title + "\n\n" + abstract
+    entity = doc.char_span(start, start + text.index(" were"), label="PARTICIPANTS")
+    assert entity is not None
+    doc.ents = [entity]
+    lexicon = PopulationLexicon.load(DATA / "population.yaml")
+    PopulationExtractor(lexicon, "PARTICIPANTS", "participants")(doc)
+    assert labelled(doc, "population", "condition") == ["chronic primary insomnia"]

@@ -102,3 +102,11 @@ def test_each_outcome_reads_its_own_clause() -> None:
     text = "Magnesium decreased sleep latency (P = 0.02), and increased sleep efficiency (p = 0.30)."
     attrs = finding(text, "sleep efficiency")
     assert (attrs.significant, attrs.p_value) == (False, 0.30)
+
+
+def test_verdict_in_the_next_clause_applies() -> None:
+    attrs = finding(
+        "Sleep efficiency was higher with magnesium, but the difference was not significant.",
+        "Sleep efficiency",
+    )
+    assert (attrs.significant, attrs.direction) == (False, "no_change")

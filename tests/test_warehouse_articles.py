@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -108,6 +109,25 @@ def test_new_records_store_every_column(con: duckdb.DuckDBPyConnection) -> None:
         ("magnesium-sleep", "import", "run-1")
     ]
     assert get_article(con, 101) == full
+
+
+def test_stored_json_and_content_hash_come_from_one_serialisation(con: duckdb.DuckDBPyConnection) -> None:
+    fields: dict[str, object] = {
+        "abstract": "RESULTS: 1.73 m² “improved”.",
+        "authors": [Author(last_name="Ødegaard")],
+    }
+    stored = record(27797938, "Magnesium and sleep", **fields)
+    # The hash is defined on the record's JSON without its PMID, so the same content under another PMID
+    # hashes the same and the definition does not depend on how the loader computes it.
+    expected = hashlib.sha256(stored.model_dump_json(exclude={"pmid"}).encode("utf-8")).hexdigest()
+    assert stored.content_hash() == expected == record(5, "Magnesium and sleep", **fields).content_hash()
+    assert stored.content_hash() != record(27797938, "Other", **fields).content_hash()
+    load(con, [stored])
+    row = con.execute(
+        "SELECT a.content_hash, v.content_hash, v.record::VARCHAR FROM articles a JOIN article_versions v "
+        "USING (pmid, version) WHERE pmid = 27797938"
+    ).fetchone()
+    assert row == (expected, expected, stored.model_dump_json())
 
 
 def test_reloading_identical_records_changes_nothing(con: duckdb.DuckDBPyConnection) -> None:

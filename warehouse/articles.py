@@ -308,13 +308,13 @@ def _result(staged: Staged, outcomes: list[tuple[int, ItemOutcome]]) -> LoadResu
 
 
 def _to_arrow(items: list[PubmedRecord | DeletedRecord], first_seq: int) -> pa.Table:
-    """One row tuple per item in a single pass, transposed into typed Arrow columns (INCOMING_SCHEMA order)."""
+    """One row tuple per item in a single pass, transposed into typed Arrow columns (schema order)."""
     rows = [
         _deletion_row(item.pmid, seq) if isinstance(item, DeletedRecord) else _record_row(item, seq)
         for seq, item in enumerate(items, start=first_seq)
     ]
     columns = zip(*rows, strict=True)  # `items` is never empty (see _batches)
-    arrays = [pa.array(column, type=field.type) for column, field in zip(columns, INCOMING_SCHEMA, strict=True)]
+    arrays = [pa.array(values, type=f.type) for values, f in zip(columns, INCOMING_SCHEMA, strict=True)]
     return pa.Table.from_arrays(arrays, schema=INCOMING_SCHEMA)
 
 

@@ -237,6 +237,18 @@ def cue_tokens(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> list[
     return tokens
 
 
+def _has_significance_cue(text: str) -> bool:
+    cues = load_cues()
+    stats = parse_statistics(text)
+    return bool(
+        stats.p_values
+        or stats.intervals
+        or stats.marked_not_significant
+        or cues.significant.search(text)
+        or cues.not_significant.search(text)
+    )
+
+
 @dataclass(frozen=True)
 class FindingContext:
     """The clause around one outcome, where its arms and outcome sit, its statistics, and the
@@ -257,6 +269,9 @@ def finding_context(
 ) -> FindingContext:
     """Cut the clause around the outcome, mark arms and outcome, and append the cue tokens."""
     clause, offset = clause_around(sentence, outcome)
+    if not _has_significance_cue(clause):
+        # "X was higher with A, but the difference was not significant": the verdict is in the next clause.
+        clause, offset = sentence, 0
 
     def shift(span: CharSpan | None) -> CharSpan | None:
         if span is None or span.start < offset or span.end > offset + len(clause):
