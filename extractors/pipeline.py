@@ -57,7 +57,7 @@ def read_spec(path: Path = PIPELINE_CONFIG) -> PipelineSpec:
     return PipelineSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
-def build_pipeline(spec: PipelineSpec | None = None, *, disable: tuple[str, ...] = ()) -> Language:
+def build_pipeline(spec: PipelineSpec | None = None) -> Language:
     """A fresh pipeline: blank English with the abstract tokenizer, then every component in order."""
     register_all()
     register_extensions()
@@ -71,8 +71,6 @@ def build_pipeline(spec: PipelineSpec | None = None, *, disable: tuple[str, ...]
             nlp.add_pipe(component.name or "ner", source=trained)
         elif component.factory is not None:
             nlp.add_pipe(component.factory, name=component.name or component.factory, config=component.config)
-        if (component.name or component.factory) in disable:
-            nlp.disable_pipe(component.name or component.factory or "")
     nlp.meta["litwatch_version"] = extractor_version()
     return nlp
 

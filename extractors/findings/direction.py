@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from extractors.findings.features import CharSpan, load_cues
@@ -30,14 +31,15 @@ class RuleReading:
     direction: RuleDirection | None
 
 
-def _direction_words(text: str) -> list[tuple[int, int, RuleDirection]]:
+@lru_cache(maxsize=4096)  # every outcome of a clause asks again
+def _direction_words(text: str) -> tuple[tuple[int, int, RuleDirection], ...]:
     cues = load_cues()
     found: list[tuple[int, int, RuleDirection]] = []
     for name, direction in (("increase", "increase"), ("decrease", "decrease")):
         for match in getattr(cues, name).finditer(text):
             if not _NEGATION_BEFORE.search(text[max(0, match.start() - 30) : match.start()]):
                 found.append((match.start(), match.end(), direction))  # type: ignore[arg-type]
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def _flipped(text: str, cue_start: int, cue_end: int, arms: dict[str, CharSpan]) -> bool:
@@ -70,6 +72,7 @@ def read_direction(text: str, outcome: CharSpan | None, arms: dict[str, CharSpan
     return direction
 
 
+@lru_cache(maxsize=4096)
 def read_significance_words(text: str) -> bool | None:
     """Words alone: "no significant difference" -> False, "significantly" -> True, else None."""
     cues = load_cues()

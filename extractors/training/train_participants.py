@@ -39,7 +39,8 @@ def dev_only_pmids(ebm: Path) -> set[str]:
     """PMIDs of the EBM-NLP dev files: never trained on."""
     conll = (ebm / "hierarchical_participants" / "participants_dev.conll").read_text(encoding="utf-8")
     scibert = (ebm / "scibert_conll" / "dev.txt").read_text(encoding="utf-8")
-    return set(re.findall(r"-DOCSTART- -X- O O (\d+)", conll)) | set(re.findall(r"-DOCSTART- \((\d+)\)", scibert))
+    hierarchical = set(re.findall(r"-DOCSTART- -X- O O (\d+)", conll))
+    return hierarchical | set(re.findall(r"-DOCSTART- \((\d+)\)", scibert))
 
 
 def build_docbin(ebm: Path, split: str, texts: dict[str, str], excluded: set[str], out: Path) -> int:
