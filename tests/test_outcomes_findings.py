@@ -110,3 +110,9 @@ def test_verdict_in_the_next_clause_applies() -> None:
         "Sleep efficiency",
     )
     assert (attrs.significant, attrs.direction) == (False, "no_change")
+
+
+def test_significant_improvement_without_direction_word_has_unclear_direction() -> None:
+    # "Improvement" of a latency is a decrease; only the topic's `better` can say which way it went.
+    attrs = finding("Sleep latency showed significant improvement of about 30 min.", "Sleep latency")
+    assert (attrs.direction, attrs.significant, attrs.polarity) == ("unclear", True, "improved")

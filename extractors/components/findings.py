@@ -86,7 +86,7 @@ class OutcomeFindings:
                 span._.outcome = OutcomeAttrs(sentence=sent.text.strip())
             for i in readable:
                 span, sent = located[i]
-                finding = decide(contexts[i], predictions.get(i))
+                finding = decide(contexts[i], predictions.get(i), guess_from_polarity=False)
                 span._.outcome = self._attrs(contexts[i], sent, finding)
             yield from batch
 

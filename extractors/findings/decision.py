@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from extractors.findings.classifier import DECREASED, INCREASED, NO_DIFFERENCE, FindingPrediction
 from extractors.findings.direction import read_direction, read_significance_words
-from extractors.findings.features import FindingContext
+from extractors.findings.features import FindingContext, load_cues
 from extractors.models import Direction
 
 
@@ -39,6 +39,12 @@ def rule_significance(context: FindingContext) -> bool | None:
     return None
 
 
+def _polarity_only(clause: str) -> bool:
+    """Whether the clause says "improved"/"worsened" (checked after no direction word was found)."""
+    cues = load_cues()
+    return bool(cues.improve.search(clause) or cues.worsen.search(clause))
+
+
 def needs_classifier(context: FindingContext) -> bool:
     """Whether the rules leave significance or the direction of a significant change open."""
     significant = rule_significance(context)
@@ -47,8 +53,15 @@ def needs_classifier(context: FindingContext) -> bool:
     return significant and read_direction(context.clause, context.outcome, context.arms) is None
 
 
-def decide(context: FindingContext, prediction: FindingPrediction | None) -> Finding:
-    """The finding; `prediction` may be None when `needs_classifier(context)` is false."""
+def decide(
+    context: FindingContext, prediction: FindingPrediction | None, guess_from_polarity: bool = True
+) -> Finding:
+    """The finding; `prediction` may be None when `needs_classifier(context)` is false.
+
+    With `guess_from_polarity` false, a significant change whose clause says only that the outcome
+    "improved" or "worsened" (no direction word) gets direction "unclear": improvement is a decrease of
+    sleep latency but an increase of sleep efficiency, which only the topic knows. Prompt answering
+    keeps the classifier's guess, since it must name a class."""
     significant = rule_significance(context)
     if significant is None:
         if prediction is None:
@@ -59,7 +72,7 @@ def decide(context: FindingContext, prediction: FindingPrediction | None) -> Fin
     rule = read_direction(context.clause, context.outcome, context.arms)
     if rule is not None:
         return Finding(True, rule)
-    if prediction is None:
+    if prediction is None or (not guess_from_polarity and _polarity_only(context.clause)):
         return Finding(True, "unclear")
     up, down = prediction.scores.get(INCREASED, 0.0), prediction.scores.get(DECREASED, 0.0)
     return Finding(True, "increase" if up >= down else "decrease")
