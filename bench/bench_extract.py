@@ -1,5 +1,7 @@
 """Extraction throughput (abstracts/s) and peak memory: the whole pipeline at 1 and 2 processes, beside
 the ceiling of tokenising alone (`spacy.blank("en")` and the pipeline's own tokenizer) on the same input.
+The pipeline stages run `litwatch extract`'s own code path (`extract_batches`: pipeline, typed
+extraction, relevance and outcome mapping for the magnesium-sleep topic), without the warehouse.
 
     uv run python -m bench.bench_extract --abstracts 2000 [--disable litwatch_outcomes,litwatch_findings]
 
@@ -8,7 +10,7 @@ so a slow component is visible.
 
 Input: EBM-NLP documents (real PubMed titles + abstracts, MeSH) from ../shared/data, repeated to the
 requested count. Each stage runs in its own subprocess so its peak RSS (ru_maxrss, children included
-for nlp.pipe workers) is its own. Reported: wall-clock rate, and CPU seconds of the parent and workers,
+for the worker processes) is its own. Reported: wall-clock rate, and CPU seconds of the parent and workers,
 since the machine is shared and wall-clock alone undercounts what one core does.
 """
 
@@ -25,7 +27,9 @@ from pathlib import Path
 
 from spacy.language import Language
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ebm_nlp" / "documents"
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO.parent / "shared" / "data" / "ebm_nlp" / "documents"
+TOPIC_FILE = REPO / "topics" / "magnesium-sleep.yaml"
 STAGES = ("blank_tokenizer", "litwatch_tokenizer", "pipeline_1", "pipeline_2")
 
 
@@ -72,7 +76,7 @@ def run_stage(stage: str, count: int, disable: list[str]) -> Measurement:
     """Runs inside the subprocess."""
     import spacy
 
-    from extractors.text import ArticleInput, article_text, make_article_doc
+    from extractors.text import ArticleInput, article_text
 
     articles = read_texts(count)
     nlp = pipeline(disable)
@@ -85,12 +89,20 @@ def run_stage(stage: str, count: int, disable: list[str]) -> Measurement:
         for title, abstract, _ in articles:
             nlp.make_doc(article_text(title, abstract))
     else:
-        n_process = int(stage.rsplit("_", 1)[1])
-        docs = (
-            make_article_doc(nlp, ArticleInput(title=title, abstract=abstract, mesh_terms=mesh))
-            for title, abstract, mesh in articles
+        from litwatch.extraction import BATCH_SIZE, ExtractionJob, batched, extract_batches
+        from litwatch.topics import load_topic_file
+        from warehouse.mentions import PendingArticle
+
+        topic = load_topic_file(TOPIC_FILE)
+        jobs = (
+            ExtractionJob(
+                PendingArticle(ArticleInput(pmid=pmid, title=title, abstract=abstract, mesh_terms=mesh), []),
+                [topic],
+            )
+            for pmid, (title, abstract, mesh) in enumerate(articles, start=1)
         )
-        for _ in nlp.pipe(docs, n_process=n_process, batch_size=64):
+        n_process = int(stage.rsplit("_", 1)[1])
+        for _ in extract_batches(nlp, "bench", batched(jobs, BATCH_SIZE), n_process):
             pass
     seconds = time.perf_counter() - started
     children = resource.getrusage(resource.RUSAGE_CHILDREN)

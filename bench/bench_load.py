@@ -3,7 +3,7 @@
     uv run python -m bench.bench_load --records 50000
 
 Builds corpora of real sample records (bench/corpus.py), then measures each stage in its own fresh
-subprocess so every peak RSS (ru_maxrss) is that stage's alone:
+subprocess so every peak RSS is that stage's alone:
 - raw:    lxml.etree.iterparse over PubmedArticle elements, cleared as it goes (the practical ceiling);
 - parse:  litwatch's parser producing PubmedRecord models;
 - import: `litwatch import` of the file into a fresh DuckDB warehouse (parse, stage, publish);
@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Literal
 
-from bench.bench_parse import Measurement, litwatch_parse_count, raw_iterparse_count
+from bench.bench_parse import (
+    Measurement,
+    litwatch_parse_count,
+    measure_in_worker,
+    raw_iterparse_count,
+    timed_count,
+)
 from bench.corpus import write_corpus
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,21 +56,11 @@ RUNNERS: dict[Stage, Callable[[Path], int]] = {
 
 def measure_here(stage: Stage, path: Path) -> Measurement:
     """Run one stage in this process (a fresh subprocess started by `measure`)."""
-    started, cpu_started = time.perf_counter(), time.process_time()
-    records = RUNNERS[stage](path)
-    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return Measurement(stage, records, seconds, cpu_seconds, peak_mb)
+    return timed_count(stage, RUNNERS[stage], path)
 
 
 def measure(stage: Stage, path: Path) -> Measurement:
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.bench_load", "--worker", stage, str(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return Measurement(**json.loads(done.stdout))
+    return measure_in_worker("bench.bench_load", stage, path)
 
 
 def report(size_mb: float, rows: list[tuple[Measurement, Measurement]]) -> str:

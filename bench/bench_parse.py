@@ -122,23 +122,33 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure_here(method: Method, path: Path) -> Measurement:
-    """Run one method in this process (a fresh subprocess started by `measure`)."""
-    importlib.import_module(MODULES[method])
+def timed_count(method: str, count: Callable[[Path], int], path: Path) -> Measurement:
+    """Count the records of `path` with `count`, on the wall and CPU clocks, with this process's peak RSS."""
     started, cpu_started = time.perf_counter(), time.process_time()
-    records = RUNNERS[method](path)
+    records = count(path)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     return Measurement(method, records, seconds, cpu_seconds, peak_rss_mb())
 
 
-def measure(method: Method, path: Path) -> Measurement:
+def measure_in_worker(module: str, method: str, path: Path) -> Measurement:
+    """Run `python -m MODULE --worker METHOD PATH` in a fresh subprocess, so its peak RSS is its own."""
     done = subprocess.run(
-        [sys.executable, "-m", "bench.bench_parse", "--worker", method, str(path)],
+        [sys.executable, "-m", module, "--worker", method, str(path)],
         capture_output=True,
         text=True,
         check=True,
     )
     return Measurement(**json.loads(done.stdout))
+
+
+def measure_here(method: Method, path: Path) -> Measurement:
+    """Run one method in this process (a fresh subprocess started by `measure`)."""
+    importlib.import_module(MODULES[method])
+    return timed_count(method, RUNNERS[method], path)
+
+
+def measure(method: Method, path: Path) -> Measurement:
+    return measure_in_worker("bench.bench_parse", method, path)
 
 
 def write_entrez_corpus(path: Path, records: int) -> None:

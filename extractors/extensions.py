@@ -14,6 +14,7 @@ DOC_EXTENSIONS: dict[str, object] = {
     "abbreviations": None,
     "design": None,
     "design_source": None,
+    "notice": None,  # "retraction notice", "erratum", ...: the record is a notice, not a study
     "sample_size": None,
 }
 SPAN_EXTENSIONS: dict[str, object] = {

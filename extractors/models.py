@@ -54,8 +54,10 @@ class PopulationAttrs(BaseModel):
     setting: str | None = None
 
 
-class OutcomeAttrs(BaseModel):
-    """A finding about one outcome mention; topic-independent (concept mapping happens per topic)."""
+class FindingStatistics(BaseModel):
+    """What a sentence reports about an outcome: direction, significance and the numbers behind them.
+
+    Shared by the extracted `OutcomeAttrs` and the evidence summary's `Finding`: the same reading."""
 
     direction: Direction = "unclear"
     significant: bool | None = None
@@ -65,6 +67,11 @@ class OutcomeAttrs(BaseModel):
     ci_high: float | None = None
     p_value: float | None = None
     sentence: str | None = None
+
+
+class OutcomeAttrs(FindingStatistics):
+    """A finding about one outcome mention; topic-independent (concept mapping happens per topic)."""
+
     # "improved"/"worsened" where the text judges the change itself (then the topic's `better` is not needed).
     polarity: Literal["improved", "worsened"] | None = None
 

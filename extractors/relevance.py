@@ -61,6 +61,9 @@ def assess_relevance(doc: Doc, topic: Topic) -> TopicRelevance:
     intervention = term_pattern(topic.intervention.all_terms)
     outcomes = term_pattern(outcome_terms(topic, doc))
     subject = topic.intervention.terms[0] if topic.intervention.terms else topic.id
+    if doc._.notice:
+        # A retraction notice or an erratum quotes a study's title but is not itself a study.
+        return TopicRelevance(topic=topic.id, relevant=False, reason=f"{doc._.notice}, not a study")
     if intervention is None or not intervention.search(text):
         return TopicRelevance(topic=topic.id, relevant=False, reason=f"{subject} is not mentioned")
     outcome_hit = outcomes.search(text) if outcomes else None

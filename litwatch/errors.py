@@ -35,3 +35,7 @@ class DigestError(LitwatchError):
 
 class TopicBusyError(LitwatchError):
     """Another run of the same topic holds the topic's lock; this one refused rather than interleave."""
+
+
+class ExtractionError(LitwatchError):
+    """An extraction run that could not finish (a worker process died); stored batches are kept."""

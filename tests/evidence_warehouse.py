@@ -14,7 +14,7 @@ accuracy does (`test_evidence_pipeline.py` runs the real pipeline over the same 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -105,14 +105,10 @@ PARENT_TRAINING_V1 = HandStudy(
     True,
     [HandFinding(PROBLEMS, "sleep outcome of parent report", PARENT_REPORT, "benefit", "decrease", True)],
 )
-PARENT_TRAINING_V2 = HandStudy(
-    23993773,
-    "rct",
-    40,
-    "children",
-    "ASD",
-    True,
-    [
+# The revised abstract adds the actigraphy finding; the study is otherwise the same.
+PARENT_TRAINING_V2 = replace(
+    PARENT_TRAINING_V1,
+    findings=[
         *PARENT_TRAINING_V1.findings,
         HandFinding(OBJECTIVE, "objective changes in sleep", ACTIGRAPHY, "null", "no_change", False),
     ],

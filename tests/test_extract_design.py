@@ -49,3 +49,30 @@ def test_animal_study_from_text() -> None:
 def test_nothing_known_is_other_by_default() -> None:
     doc = run("Sleep matters.")
     assert (doc._.design, doc._.design_source) == ("other", "default")
+
+
+def test_retraction_notice_is_not_a_study() -> None:
+    doc = run(
+        "This article has been retracted: sixty adults were randomly assigned to magnesium or placebo.",
+        title="Retraction: Magnesium for insomnia, a randomized controlled trial",
+        publication_types=["Retraction of Publication", "Randomized Controlled Trial"],
+    )
+    assert (doc._.design, doc._.design_source, doc._.notice) == (
+        "other",
+        "publication_type",
+        "retraction notice",
+    )
+
+
+def test_letter_is_a_notice_only_without_a_study_type() -> None:
+    letter = run(RCT_TEXT, publication_types=["Letter", "Comment"])
+    trial_letter = run(RCT_TEXT, publication_types=["Letter", "Randomized Controlled Trial"])
+    assert (letter._.design, letter._.notice) == ("other", "letter")
+    assert (trial_letter._.design, trial_letter._.notice) == ("rct", None)
+
+
+def test_notice_title_decides_without_publication_types() -> None:
+    erratum = run(RCT_TEXT, title="Erratum: Magnesium and sleep in older adults")
+    retracted_study = run(RCT_TEXT, title="RETRACTED: Magnesium and sleep in older adults")
+    assert (erratum._.design, erratum._.notice) == ("other", "erratum")
+    assert (retracted_study._.design, retracted_study._.notice) == ("rct", None)

@@ -65,3 +65,22 @@ def test_abbreviation_counts_only_when_defined(topic: Topic) -> None:
     undefined = run("The SOL fell after magnesium.", title="Magnesium trial")
     assert assess_relevance(defined, topic).relevant
     assert not assess_relevance(undefined, topic).relevant
+
+
+@pytest.mark.parametrize(
+    ("publication_types", "notice"),
+    [
+        (["Retraction of Publication"], "retraction notice"),
+        (["Published Erratum"], "erratum"),
+        (["Editorial"], "editorial"),
+    ],
+)
+def test_notices_are_not_relevant(topic: Topic, publication_types: list[str], notice: str) -> None:
+    doc = run(
+        "We gave 500 mg magnesium daily.",
+        title="Magnesium improves sleep quality in older adults",
+        publication_types=publication_types,
+    )
+    result = assess_relevance(doc, topic)
+    assert not result.relevant
+    assert result.reason == f"{notice}, not a study"

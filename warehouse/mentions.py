@@ -13,6 +13,7 @@ import pyarrow as pa
 from extractors.models import ArticleExtraction, Mention
 from extractors.text import ArticleInput
 from warehouse.outcomes import store_topic_outcomes
+from warehouse.replace_rows import replace_extraction_rows
 from warehouse.runs import utc_now
 
 # Current article versions with no extraction by this extractor version, or with a topic whose
@@ -135,13 +136,6 @@ def store_extractions(con: duckdb.DuckDBPyConnection, extractions: Sequence[Arti
     if not extractions:
         return 0
     now = utc_now()
-    keys = pa.table(
-        {
-            "pmid": [e.pmid for e in extractions],
-            "article_version": pa.array([e.article_version for e in extractions], pa.int32()),
-            "extractor_version": [e.extractor_version for e in extractions],
-        }
-    )
     extraction_rows = pa.Table.from_pylist(
         [
             {
@@ -192,25 +186,11 @@ def store_extractions(con: duckdb.DuckDBPyConnection, extractions: Sequence[Arti
         ],
         schema=_RELEVANCE,
     )
-    con.register("incoming_keys", keys)
-    try:
-        for table in ("extractions", "mentions", "topic_relevance"):
-            con.execute(
-                f"DELETE FROM {table} t USING incoming_keys k WHERE t.pmid = k.pmid "
-                "AND t.article_version = k.article_version AND t.extractor_version = k.extractor_version"
-            )
-    finally:
-        con.unregister("incoming_keys")
-    for table, rows in (
-        ("extractions", extraction_rows),
-        ("mentions", mention_rows),
-        ("topic_relevance", relevance_rows),
-    ):
-        con.register("incoming_rows", rows)
-        try:
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows")
-        finally:
-            con.unregister("incoming_rows")
+    replace_extraction_rows(
+        con,
+        extractions,
+        [("extractions", extraction_rows), ("mentions", mention_rows), ("topic_relevance", relevance_rows)],
+    )
     store_topic_outcomes(con, extractions)
     return mention_rows.num_rows
 

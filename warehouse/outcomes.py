@@ -10,6 +10,7 @@ import pyarrow as pa
 from pydantic import BaseModel
 
 from extractors.models import ArticleExtraction
+from warehouse.replace_rows import replace_extraction_rows
 
 _TOPIC_OUTCOMES = pa.schema(
     [
@@ -51,13 +52,6 @@ def store_topic_outcomes(con: duckdb.DuckDBPyConnection, extractions: Sequence[A
     """Replace the topic outcome rows of these extractions; returns rows written (inside a transaction)."""
     if not extractions:
         return 0
-    keys = pa.table(
-        {
-            "pmid": [e.pmid for e in extractions],
-            "article_version": pa.array([e.article_version for e in extractions], pa.int32()),
-            "extractor_version": [e.extractor_version for e in extractions],
-        }
-    )
     rows = pa.Table.from_pylist(
         [
             {
@@ -76,17 +70,7 @@ def store_topic_outcomes(con: duckdb.DuckDBPyConnection, extractions: Sequence[A
         ],
         schema=_TOPIC_OUTCOMES,
     )
-    con.register("outcome_keys", keys)
-    con.register("outcome_rows", rows)
-    try:
-        con.execute(
-            "DELETE FROM topic_outcomes t USING outcome_keys k WHERE t.pmid = k.pmid "
-            "AND t.article_version = k.article_version AND t.extractor_version = k.extractor_version"
-        )
-        con.execute("INSERT INTO topic_outcomes BY NAME SELECT * FROM outcome_rows")
-    finally:
-        con.unregister("outcome_keys")
-        con.unregister("outcome_rows")
+    replace_extraction_rows(con, extractions, [("topic_outcomes", rows)])
     return rows.num_rows
 
 

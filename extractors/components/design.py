@@ -1,6 +1,8 @@
 """Study design of an article: from MEDLINE publication types when they decide it (trusting curated,
 human indexing over automated), then MeSH, then the title and abstract text. Sets `doc._.design`
-(an `extractors.models.Design`) and `doc._.design_source`.
+(an `extractors.models.Design`) and `doc._.design_source`. Notices about other articles (retraction
+notices, errata, editorials, letters without a study type...) are design "other" with `doc._.notice`
+naming the kind of notice, so relevance can say "retraction notice, not a study".
 
 Indexing trust: with `indexing_method` "Automated", a design the title states explicitly (e.g. a
 "meta-analysis" in the title) overrides the publication types; human or curated indexing is not
@@ -39,6 +41,9 @@ class DesignRules:
     in_vitro: re.Pattern[str]
     human_mesh: str
     animal_mesh: str
+    notices_always: dict[str, str]
+    notices_unless_study: dict[str, str]
+    notice_title: list[tuple[str, re.Pattern[str]]]
 
     @classmethod
     def load(cls, path: Path) -> DesignRules:
@@ -55,7 +60,16 @@ class DesignRules:
             in_vitro=re.compile(data["in_vitro"], FLAGS),
             human_mesh=data["human_mesh"],
             animal_mesh=data["animal_mesh"],
+            notices_always=dict(data["notices"]["always"]),
+            notices_unless_study=dict(data["notices"]["unless_study"]),
+            notice_title=[(name, re.compile(p, FLAGS)) for name, p in data["notice_title"]],
         )
+
+    @property
+    def study_types(self) -> frozenset[str]:
+        """Publication types that say the article reports or reviews research."""
+        ranked = frozenset(name for name, _ in self.publication_types)
+        return ranked | self.trial_types | self.observational_types
 
 
 def mesh_descriptor(term: str) -> str:
@@ -79,9 +93,29 @@ class DesignClassifier:
             doc._.mesh_terms or [],
             doc._.indexing_method,
         )
+        notice = self.notice(title, doc._.publication_types or [])
+        if notice is not None:
+            design, source = "other", "publication_type" if doc._.publication_types else "text"
         doc._.design = design
         doc._.design_source = source
+        doc._.notice = notice
         return doc
+
+    def notice(self, title: str, publication_types: list[str]) -> str | None:
+        """What kind of notice (retraction notice, erratum, editorial...) the record is, if it is not a study:
+        `always` types win outright; the others, and a notice title, only without any study type."""
+        for name in publication_types:
+            if name in self.rules.notices_always:
+                return self.rules.notices_always[name]
+        if set(publication_types) & self.rules.study_types:
+            return None
+        for name in publication_types:
+            if name in self.rules.notices_unless_study:
+                return self.rules.notices_unless_study[name]
+        for name, pattern in self.rules.notice_title:
+            if pattern.search(title):
+                return name
+        return None
 
     def classify(
         self,

@@ -26,6 +26,12 @@ from extractors.text import doc_text, sentence_ranges
 
 DATA = Path(__file__).parent / "data"
 DIGITS = r"\d{1,3}(?:[,\u2009\u202f]\d{3})+|\d+"  # thousands may be split by a comma or a thin space
+# Before a people noun ("266 064 women") a plain space may split thousands too.
+COUNT_DIGITS = r"\d{1,3}(?:[,\u2009\u202f ]\d{3})+(?!\d)|\d+"
+# "Of the 885 patients, 442 were assigned...": the pool a sentence divides is the total.
+POOL_BEFORE = re.compile(r"^\W*(?:of|among|from)\s+(?:the\s+|all\s+|these\s+)?$", re.IGNORECASE)
+# "to X and M to Y" right after "randomly assigned N patients": arms listed in turn.
+ALLOCATION_REST = re.compile(r"^\s*(?:to|into|between)\b", re.IGNORECASE)
 # "N patients were assigned to X and M to Y" / "N patients received X, M received Y": arms listed in turn.
 ARM_ALLOCATION = re.compile(
     r"^\s*(?:(?:were|was)\s+)?(?:randomly\s+)?(?:(?:assigned|allocated|randomi[sz]ed)\s+(?:to|into)|received)\b",
@@ -43,6 +49,16 @@ PUNCTUATION = re.compile(r"[,.;:()\[\]\n]")
 
 def _alternation(text: str) -> str:
     return "|".join(part.strip() for part in text.split("|") if part.strip())
+
+
+def _verb_after(verbs: str) -> re.Pattern[str]:
+    """What follows a people noun up to one of `verbs`: "(n = 35) with breast cancer were randomised"."""
+    return re.compile(
+        rf"^\s*(?:\([^)]*\)\s*)?(?:(?:with|from|aged|in|at)\b[^,.;()]{{0,120}}?)?(?:who\s+)?"
+        rf"(?:were|was|had\s+been|have\s+been|are)?\s*"
+        rf"(?:randomly\s+|prospectively\s+|consecutively\s+)?(?:{verbs})\b",
+        FLAGS,
+    )
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,8 @@ class PopulationLexicon:
     arm_context: re.Pattern[str]
     enrolment_after: re.Pattern[str]
     enrolment_before: re.Pattern[str]
+    follow_up_after: re.Pattern[str]
+    initial_enrolment: re.Pattern[str]
     total_before: re.Pattern[str]
     partial_before: re.Pattern[str]
     ages: list[re.Pattern[str]]
@@ -83,9 +101,10 @@ class PopulationLexicon:
         data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
         words = {str(k): int(v) for k, v in data["number_words"].items()}
         word_alt = "|".join(sorted(words, key=len, reverse=True))
-        number = rf"(?:{DIGITS}|(?:{word_alt})(?:(?:-|\s+|\s+and\s+)(?:{word_alt}))*)"
+        number = rf"(?:{COUNT_DIGITS}|(?:{word_alt})(?:(?:-|\s+|\s+and\s+)(?:{word_alt}))*)"
         nouns = _alternation(data["population_nouns"])
         verbs = _alternation(data["enrolment_verbs"])
+        follow_up = _alternation(data["follow_up_verbs"])
         heads = _alternation(data["condition_heads"])
         return cls(
             number_words=words,
@@ -110,10 +129,14 @@ class PopulationLexicon:
                 r"treated|given)\W*$",
                 FLAGS,
             ),
-            enrolment_after=re.compile(
-                rf"^\s*(?:\([^)]*\)\s*)?(?:(?:with|from|aged|in|at)\b[^,.;()]{{0,60}}?)?(?:who\s+)?"
-                rf"(?:were|was|had\s+been|have\s+been|are)?\s*"
-                rf"(?:randomly\s+|prospectively\s+|consecutively\s+)?(?:{verbs})\b",
+            enrolment_after=_verb_after(verbs),
+            follow_up_after=_verb_after(follow_up),
+            # "Forty-six postmenopausal BCS (stage I-II) were randomized": a sentence-initial number whose
+            # noun the lexicon lacks, with an enrolment verb before the sentence ends.
+            initial_enrolment=re.compile(
+                rf"^\W*(?P<num>{number})(?=[\s-]+[A-Za-z])(?![\s-]+(?:years?|months?|weeks?|days?|hours?|"
+                rf"percent|per\s+cent|of|to|mg|g|ml|times|trials|studies)\b)[^.;]{{0,150}}?"
+                rf"\b(?:were|was)\s+(?:randomly\s+)?(?:{verbs})\b",
                 FLAGS,
             ),
             enrolment_before=re.compile(rf"\b(?:{verbs})\s+(?:a\s+total\s+of\s+|all\s+|the\s+)?$", FLAGS),
@@ -204,18 +227,19 @@ class PopulationExtractor:
         for match in lex.count.finditer(sentence):
             before = sentence[: match.start()]
             after_noun = sentence[match.end() :]
-            if before.rstrip().endswith("%") or lex.partial_before.search(before):
-                score = 0.5
-            elif (
-                lex.total_before.search(before)
-                or lex.enrolment_before.search(before)
-                or lex.enrolment_after.match(after_noun)
-            ):
+            allocated = lex.enrolment_before.search(before) is not None
+            if POOL_BEFORE.match(before) and re.match(r"[^.;]*,", after_noun):
                 score = 3.0
+            elif before.rstrip().endswith("%") or lex.partial_before.search(before):
+                score = 0.5
+            elif lex.total_before.search(before) or allocated or lex.enrolment_after.match(after_noun):
+                score = 3.0
+            elif lex.follow_up_after.match(after_noun):
+                score = 2.75
             else:
                 score = 1.0
             value = lex.parse_count(match.group("num"))
-            if ARM_ALLOCATION.match(after_noun):
+            if ARM_ALLOCATION.match(after_noun) or (allocated and ALLOCATION_REST.match(after_noun)):
                 further = self._further_arms(after_noun)
                 value += further
                 score = max(score, 2.5) if further else score
@@ -231,6 +255,11 @@ class PopulationExtractor:
                 value = lex.parse_count(match.group("num"))
                 if value >= 2:
                     found.append(Count(value, match.start("num"), match.end("num"), 3.0))
+        initial = lex.initial_enrolment.match(sentence)
+        if initial and not any(c.start == initial.start("num") for c in found):
+            value = lex.parse_count(initial.group("num"))
+            if value >= 2:
+                found.append(Count(value, initial.start("num"), initial.end("num"), 3.0))
         for match in lex.arm.finditer(sentence):
             found.append(self._arm_count(sentence, match))
         return sorted(found, key=lambda c: c.start)
@@ -269,7 +298,7 @@ class PopulationExtractor:
     @staticmethod
     def sample_size(counts_by_sentence: list[list[Count]]) -> int | None:
         """The article's total: a first strong count, else one sentence's arms summed, else the first."""
-        for threshold in (3.0, 2.5):
+        for threshold in (3.0, 2.75, 2.5):
             strong = [c for counts in counts_by_sentence for c in counts if c.score >= threshold]
             if strong:
                 return strong[0].value

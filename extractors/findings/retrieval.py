@@ -31,8 +31,26 @@ SECTION_BONUS = {
     "title": -15.0,
 }
 RESULT_CUE_BONUS = 15.0
+# Direction and comparison words ("lower", "differed", "versus") without a p-value or significance word.
+COMPARISON_CUE_BONUS = 0.0
+# A sentence that only says what was measured ("X was assessed") reports no result.
+MEASURED_ONLY_PENALTY = 0.0
 INTERVENTION_BONUS = 8.0
 COMPARATOR_BONUS = 4.0
+# Weight of the share of the outcome's content words found in the sentence (long outcome descriptions
+# rarely align as one phrase, but their words do).
+OUTCOME_WORDS_WEIGHT = 0.0
+_CONTENT_WORD = re.compile(r"[a-z0-9]+")
+_STOP_WORDS = frozenset(
+    "the a an of and or in on at to for with by from between during after before its their was were is "
+    "are be mean number rate rates level levels total score scores patients group groups".split()
+)
+_COMPARISON = re.compile(r"\b(?:differ\w*|difference\w*|versus|vs\.?|than|compared|respectively)\b", re.IGNORECASE)
+_MEASURED_ONLY = re.compile(
+    r"\b(?:were|was)\s+(?:assessed|measured|evaluated|recorded|determined|collected|obtained|compared|analy[sz]ed)"
+    r"|\boutcome\s+measures?\b|\bwe\s+(?:determined|assessed|investigated|evaluated|compared)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -65,6 +83,35 @@ def _has_result_cue(text: str) -> bool:
     )
 
 
+def _content_words(text: str) -> set[str]:
+    """Lower-cased words that carry meaning, cut to 5 characters so "reduction" meets "reduced"."""
+    return {w[:5] for w in _CONTENT_WORD.findall(text.lower()) if w not in _STOP_WORDS and len(w) >= 2}
+
+
+def outcome_similarity(outcome: str, sentence: str) -> float:
+    """0-100: the best fuzzy alignment of the outcome phrase, or the weighted share of its content words."""
+    if not outcome.strip():
+        return 0.0
+    aligned = fuzz.partial_ratio(outcome.lower(), sentence.lower())
+    words = _content_words(outcome)
+    if not words or not OUTCOME_WORDS_WEIGHT:
+        return aligned
+    shared = len(words & _content_words(sentence)) / len(words)
+    return max(aligned, OUTCOME_WORDS_WEIGHT * 100.0 * shared)
+
+
+def _cue_bonus(sentence: str) -> float:
+    if _has_result_cue(sentence):
+        return RESULT_CUE_BONUS
+    cues = load_cues()
+    bonus = 0.0
+    if cues.increase.search(sentence) or cues.decrease.search(sentence) or _COMPARISON.search(sentence):
+        bonus += COMPARISON_CUE_BONUS
+    if _MEASURED_ONLY.search(sentence):
+        bonus -= MEASURED_ONLY_PENALTY
+    return bonus
+
+
 def best_evidence_sentence(
     sentences: list[str], outcome: str, intervention: str, comparator: str
 ) -> EvidenceSentence | None:
@@ -77,11 +124,11 @@ def best_evidence_sentence(
             section = heading["label"]
         if sentence.strip().upper().startswith("TITLE"):
             section = "title"
-        score = fuzz.partial_ratio(outcome.lower(), sentence.lower()) if outcome.strip() else 0.0
+        score = outcome_similarity(outcome, sentence)
         i_span = locate_arm(intervention, sentence, comparator, outcome)
         c_span = locate_arm(comparator, sentence, intervention, outcome)
         score += _section_bonus(section)
-        score += RESULT_CUE_BONUS if _has_result_cue(sentence) else 0.0
+        score += _cue_bonus(sentence)
         score += INTERVENTION_BONUS if i_span else 0.0
         score += COMPARATOR_BONUS if c_span else 0.0
         if best is None or score > best.score:

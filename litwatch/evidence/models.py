@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from extractors.models import Design, Direction, Effect
+from extractors.models import Design, Effect, FindingStatistics
 from litwatch.evidence.tiers import tier_of
 
 VerdictLabel = Literal["supported", "mixed", "not supported", "insufficient"]
@@ -26,19 +26,11 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Finding(Frozen):
+class Finding(Frozen, FindingStatistics):
     """One extracted finding of a study about one of the topic's canonical outcomes."""
 
     concept: str
     effect: Effect = "unclear"
-    direction: Direction = "unclear"
-    significant: bool | None = None
-    effect_size: float | None = None
-    effect_kind: str | None = None
-    ci_low: float | None = None
-    ci_high: float | None = None
-    p_value: float | None = None
-    sentence: str | None = None
 
 
 class Population(Frozen):
