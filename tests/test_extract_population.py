@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from extractors.components.population import DATA, PopulationExtractor, PopulationLexicon
 from extractors.models import PopulationAttrs
 from tests.extract_support import labelled, run
@@ -35,6 +37,26 @@ def test_number_words_are_counts() -> None:
 def test_years_are_not_counts() -> None:
     doc = run("Patients treated between 2012 and 2013 were enrolled.")
     assert doc._.sample_size is None
+
+
+@pytest.mark.parametrize(
+    ("abstract", "expected"),
+    [
+        # The pool a sentence divides is the total, not its first part.
+        ("Of the 885 patients, 442 were assigned to high dose and 443 to conventional dose.", 885),
+        # Thousands split by a plain space before a people noun.
+        ("A total of 266 064 women had been randomly assigned to BSE or control.", 266064),
+        # A sentence-initial number whose noun is an unknown abbreviation.
+        ("Forty-six postmenopausal BCS (stage I-II, off treatment) were randomized to exercise.", 46),
+        # Two groups listed in turn add up.
+        ("Fifty patients were treated with docetaxel, and 51 patients were treated with paclitaxel.", 101),
+        ("We randomly assigned 78 patients to drug A and 78 patients to drug A plus drug B.", 156),
+        # Randomised beats completers, wherever the completers are named.
+        ("Ninety-eight patients completed the 12-week study. Overall, 120 patients were randomized.", 120),
+    ],
+)
+def test_sample_size_rules(abstract: str, expected: int) -> None:
+    assert run(abstract)._.sample_size == expected
 
 
 def test_age_range_and_group() -> None:

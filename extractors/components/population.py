@@ -30,6 +30,11 @@ DIGITS = r"\d{1,3}(?:[,\u2009\u202f]\d{3})+|\d+"  # thousands may be split by a 
 COUNT_DIGITS = r"\d{1,3}(?:[,\u2009\u202f ]\d{3})+(?!\d)|\d+"
 # "Of the 885 patients, 442 were assigned...": the pool a sentence divides is the total.
 POOL_BEFORE = re.compile(r"^\W*(?:of|among|from)\s+(?:the\s+|all\s+|these\s+)?$", re.IGNORECASE)
+POOL_SPLIT = re.compile(
+    r"^[^.;,()]*,\s*(?:\d+|[a-z]+(?:-[a-z]+)?)\s*(?:\+|(?:patients\s+|women\s+)?(?:were|was)\s+(?:randomly\s+)?"
+    r"(?:assigned|allocated|divided|randomi[sz]ed|treated\s+with|given))",
+    re.IGNORECASE,
+)
 # "to X and M to Y" right after "randomly assigned N patients": arms listed in turn.
 ALLOCATION_REST = re.compile(r"^\s*(?:to|into|between)\b", re.IGNORECASE)
 # "N patients were assigned to X and M to Y" / "N patients received X, M received Y": arms listed in turn.
@@ -111,7 +116,7 @@ class PopulationLexicon:
             count=re.compile(
                 rf"(?<![\w.,/±≤≥<>~-])(?P<num>{number})\s+{data['noun_modifiers']}(?:{nouns})\b", FLAGS
             ),
-            arm=re.compile(rf"\b(?P<sym>n)\s*=\s*(?P<num>{DIGITS})\b", FLAGS),
+            arm=re.compile(rf"\b(?P<sym>n)\s*=\s*(?P<num>{COUNT_DIGITS})\b", FLAGS),
             bare_enrolment=re.compile(
                 rf"(?<![\w.,/±≤≥<>~-])(?P<num>{number})\s+(?:were|was|had\s+been)\s+(?:randomly\s+)?(?:{verbs})\b",
                 FLAGS,
@@ -157,7 +162,7 @@ class PopulationLexicon:
     def parse_count(self, text: str) -> int:
         """'1,234' -> 1234; 'One hundred and seventy-six' -> 176."""
         if text[0].isdigit():
-            return int(re.sub(r"[,\u2009\u202f]", "", text))
+            return int(re.sub(r"[,\u2009\u202f ]", "", text))
         total, current = 0, 0
         for word in re.split(r"[-\s]+", text.lower()):
             if word == "and":
@@ -228,7 +233,7 @@ class PopulationExtractor:
             before = sentence[: match.start()]
             after_noun = sentence[match.end() :]
             allocated = lex.enrolment_before.search(before) is not None
-            if POOL_BEFORE.match(before) and re.match(r"[^.;]*,", after_noun):
+            if POOL_BEFORE.match(before) and POOL_SPLIT.match(after_noun):
                 score = 3.0
             elif before.rstrip().endswith("%") or lex.partial_before.search(before):
                 score = 0.5
@@ -299,8 +304,14 @@ class PopulationExtractor:
     def sample_size(counts_by_sentence: list[list[Count]]) -> int | None:
         """The article's total: a first strong count, else one sentence's arms summed, else the first."""
         for threshold in (3.0, 2.75, 2.5):
-            strong = [c for counts in counts_by_sentence for c in counts if c.score >= threshold]
-            if strong:
+            for counts in counts_by_sentence:
+                strong = [c for c in counts if c.score >= threshold]
+                if not strong:
+                    continue
+                # "Fifty patients were treated with A, and 51 patients were treated with B": two groups listed
+                # in turn add up; a first count as large as the second is its pool ("Of 98 enrolled, 86...").
+                if len(strong) == 2 and strong[1].value > strong[0].value:
+                    return strong[0].value + strong[1].value
                 return strong[0].value
         for counts in counts_by_sentence:
             arms = [c for c in counts if c.score == 0.5]

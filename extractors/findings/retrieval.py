@@ -31,21 +31,56 @@ SECTION_BONUS = {
     "title": -15.0,
 }
 RESULT_CUE_BONUS = 15.0
-# Direction and comparison words ("lower", "differed", "versus") without a p-value or significance word.
-COMPARISON_CUE_BONUS = 0.0
 # A sentence that only says what was measured ("X was assessed") reports no result.
-MEASURED_ONLY_PENALTY = 0.0
+MEASURED_ONLY_PENALTY = 10.0
 INTERVENTION_BONUS = 8.0
 COMPARATOR_BONUS = 4.0
 # Weight of the share of the outcome's content words found in the sentence (long outcome descriptions
-# rarely align as one phrase, but their words do).
-OUTCOME_WORDS_WEIGHT = 0.0
+# rarely align as one phrase, but their words do). Weights 0.8-1.0 and the penalty were compared on
+# Evidence Inference train prompts by how often the annotated sentence is picked (0.804 -> 0.827).
+OUTCOME_WORDS_WEIGHT = 0.9
 _CONTENT_WORD = re.compile(r"[a-z0-9]+")
 _STOP_WORDS = frozenset(
-    "the a an of and or in on at to for with by from between during after before its their was were is "
-    "are be mean number rate rates level levels total score scores patients group groups".split()
+    {
+        "the",
+        "a",
+        "an",
+        "of",
+        "and",
+        "or",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "with",
+        "by",
+        "from",
+        "between",
+        "during",
+        "after",
+        "before",
+        "its",
+        "their",
+        "was",
+        "were",
+        "is",
+        "are",
+        "be",
+        "mean",
+        "number",
+        "rate",
+        "rates",
+        "level",
+        "levels",
+        "total",
+        "score",
+        "scores",
+        "patients",
+        "group",
+        "groups",
+    }
 )
-_COMPARISON = re.compile(r"\b(?:differ\w*|difference\w*|versus|vs\.?|than|compared|respectively)\b", re.IGNORECASE)
 _MEASURED_ONLY = re.compile(
     r"\b(?:were|was)\s+(?:assessed|measured|evaluated|recorded|determined|collected|obtained|compared|analy[sz]ed)"
     r"|\boutcome\s+measures?\b|\bwe\s+(?:determined|assessed|investigated|evaluated|compared)\b",
@@ -94,7 +129,7 @@ def outcome_similarity(outcome: str, sentence: str) -> float:
         return 0.0
     aligned = fuzz.partial_ratio(outcome.lower(), sentence.lower())
     words = _content_words(outcome)
-    if not words or not OUTCOME_WORDS_WEIGHT:
+    if not words:
         return aligned
     shared = len(words & _content_words(sentence)) / len(words)
     return max(aligned, OUTCOME_WORDS_WEIGHT * 100.0 * shared)
@@ -103,13 +138,7 @@ def outcome_similarity(outcome: str, sentence: str) -> float:
 def _cue_bonus(sentence: str) -> float:
     if _has_result_cue(sentence):
         return RESULT_CUE_BONUS
-    cues = load_cues()
-    bonus = 0.0
-    if cues.increase.search(sentence) or cues.decrease.search(sentence) or _COMPARISON.search(sentence):
-        bonus += COMPARISON_CUE_BONUS
-    if _MEASURED_ONLY.search(sentence):
-        bonus -= MEASURED_ONLY_PENALTY
-    return bonus
+    return -MEASURED_ONLY_PENALTY if _MEASURED_ONLY.search(sentence) else 0.0
 
 
 def best_evidence_sentence(

@@ -48,8 +48,15 @@ def overlap_score(gold: list[list[Span]], predicted: list[list[Span]]) -> FieldS
 
 
 def score_outcome_spans(
-    nlp: Language, data_dir: Path, limit: int | None, corpus: str
-) -> tuple[list[FieldScore], int]:
+    nlp: Language,
+    data_dir: Path,
+    limit: int | None,
+    corpus: str,
+    dataset: str,
+    description: str,
+    published: list[PublishedFigure] | None = None,
+) -> DatasetScore:
+    """Exact, overlap and token scores of the outcome spans on the dev part of one BRAT corpus."""
     files = limited(
         sorted(p for p in (data_dir / CORPUS_DIRS[corpus]).glob("*.txt") if is_dev(p.stem)), limit
     )
@@ -76,20 +83,27 @@ def score_outcome_spans(
         overlap_score(golds, predictions),
         tokens_counts.score("outcome_tokens", "token", "whitespace tokens inside spans"),
     ]
-    return fields, len(files)
+    return DatasetScore(
+        dataset=dataset,
+        description=description,
+        split=f"dev = sha256-hash 20% of PMIDs ({len(files)} abstracts); the model trains on the rest",
+        documents=len(files),
+        fields=fields,
+        published=published or [],
+    )
 
 
 @register_dataset(
     "evidence_outcomes", description="EvidenceOutcomes (500 RCT abstracts), hash dev split: outcome spans"
 )
 def score_evidence_outcomes(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
-    fields, documents = score_outcome_spans(nlp, data_dir, limit, "evidence_outcomes")
-    return DatasetScore(
+    return score_outcome_spans(
+        nlp,
+        data_dir,
+        limit,
+        "evidence_outcomes",
         dataset="evidence_outcomes",
         description="EvidenceOutcomes, Weng Lab 2023/2024 (expert Outcome spans in Results + Conclusions)",
-        split=f"dev = sha256-hash 20% of PMIDs ({documents} abstracts); the model trains on the rest",
-        documents=documents,
-        fields=fields,
         published=[
             PublishedFigure(
                 field="outcome_tokens",
@@ -111,11 +125,11 @@ def score_evidence_outcomes(nlp: Language, data_dir: Path, limit: int | None) ->
     "pico_corpus_outcomes", description="PICO Corpus (breast cancer), hash dev split: outcome spans"
 )
 def score_pico_outcomes(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
-    fields, documents = score_outcome_spans(nlp, data_dir, limit, "pico_corpus")
-    return DatasetScore(
+    return score_outcome_spans(
+        nlp,
+        data_dir,
+        limit,
+        "pico_corpus",
         dataset="pico_corpus_outcomes",
         description="PICO Corpus, Mutinda et al. 2022 (`outcome` spans)",
-        split=f"dev = sha256-hash 20% of PMIDs ({documents} abstracts); the model trains on the rest",
-        documents=documents,
-        fields=fields,
     )

@@ -22,7 +22,7 @@ from extractors.scoring.splits import is_dev
 
 
 def parse_count(text: str, lexicon: PopulationLexicon) -> int | None:
-    match = re.search(r"\d{1,3}(?:[,\u2009\u202f]\d{3})+|\d+", text)
+    match = re.search(r"\d{1,3}(?:[,\u2009\u202f ]\d{3})+(?!\d)|\d+", text)
     if match:
         return lexicon.parse_count(match.group(0))
     try:
