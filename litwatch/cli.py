@@ -184,7 +184,7 @@ def extract_command(
     topic: Annotated[
         list[str] | None, typer.Option("--topic", help="Only articles of this topic id (repeatable).")
     ] = None,
-    n_process: Annotated[int, typer.Option("--n-process", min=1, help="Worker processes for extraction.")] = 1,
+    n_process: Annotated[int, typer.Option("--n-process", min=1, help="Extraction worker processes.")] = 1,
 ) -> None:
     """Run the extraction pipeline (dose, population, design, relevance per topic) over every stored
     article version the current extractor version has not processed yet, and store the mentions.

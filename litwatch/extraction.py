@@ -13,6 +13,7 @@ return finished `ArticleExtraction`s: only the small inputs and results are pick
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import time
 from collections import deque
@@ -154,6 +155,9 @@ def _extract_in_workers(
     nlp: Language, version: str, batches: Iterable[list[ExtractionJob]], n_process: int
 ) -> Iterator[list[ArticleExtraction]]:
     # fork: workers inherit the loaded pipeline as is (no reload, no pickling of the Language).
+    # gc.freeze: the workers' collector then skips the inherited objects instead of touching (and so
+    # copying) their pages, which measurably cut the workers' CPU time.
+    gc.freeze()
     executor = ProcessPoolExecutor(
         n_process,
         mp_context=multiprocessing.get_context("fork"),
@@ -171,6 +175,7 @@ def _extract_in_workers(
             yield _worker_result(in_flight.popleft())
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
 
 
 def _worker_result(future: Future[list[ArticleExtraction]]) -> list[ArticleExtraction]:

@@ -76,3 +76,8 @@ def test_notice_title_decides_without_publication_types() -> None:
     retracted_study = run(RCT_TEXT, title="RETRACTED: Magnesium and sleep in older adults")
     assert (erratum._.design, erratum._.notice) == ("other", "erratum")
     assert (retracted_study._.design, retracted_study._.notice) == ("rct", None)
+
+
+def test_a_title_word_that_is_not_a_heading_is_no_notice() -> None:
+    doc = run(RCT_TEXT, title="Correction of hypomagnesaemia with oral magnesium: a randomized trial")
+    assert (doc._.design, doc._.notice) == ("rct", None)

@@ -51,6 +51,9 @@ def test_years_are_not_counts() -> None:
         # Two groups listed in turn add up.
         ("Fifty patients were treated with docetaxel, and 51 patients were treated with paclitaxel.", 101),
         ("We randomly assigned 78 patients to drug A and 78 patients to drug A plus drug B.", 156),
+        # A case-control study's cases and controls; several n = in one sentence are its arms.
+        ("We recruited 756 incident breast cancer cases and 789 hospital controls.", 1545),
+        ("Women were randomized to the intervention (N = 71) or usual care (N = 34).", 105),
         # Randomised beats completers, wherever the completers are named.
         ("Ninety-eight patients completed the 12-week study. Overall, 120 patients were randomized.", 120),
     ],
@@ -65,6 +68,28 @@ def test_age_range_and_group() -> None:
     assert age.text == "children aged 5 to 12 years"
     attrs: PopulationAttrs = age._.population
     assert (attrs.age_low, attrs.age_high, attrs.age_group) == (5, 12, "children")
+
+
+@pytest.mark.parametrize(
+    ("abstract", "span"),
+    [
+        (
+            "The median age was 52.6 (SD = 10.1) years (range, 21-76).",
+            "median age was 52.6 (SD = 10.1) years (range, 21-76)",
+        ),
+        ("Women > or = 60 years were eligible.", "> or = 60 years"),
+        ("Women between 33 and 46 years were eligible.", "between 33 and 46 years"),
+        ("Participants were 53.8 ± 8.2 years old.", "53.8 ± 8.2 years"),
+    ],
+)
+def test_age_value_forms(abstract: str, span: str) -> None:
+    assert span in labelled(run(abstract), "population", "age")[0]
+
+
+def test_durations_are_not_ages() -> None:
+    assert (
+        labelled(run("Patients were followed for 10 to 15 years after surgery."), "population", "age") == []
+    )
 
 
 def test_mean_age() -> None:

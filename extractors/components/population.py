@@ -35,6 +35,8 @@ POOL_SPLIT = re.compile(
     r"(?:assigned|allocated|divided|randomi[sz]ed|treated\s+with|given))",
     re.IGNORECASE,
 )
+# "a randomized trial of 78 breast cancer patients": the study's population, unless a count is enrolled.
+STUDY_OF_BEFORE = re.compile(r"\b(?:trial|study)\b[^.;()]{0,80}?\b(?:of|in|on|among)\s+$", re.IGNORECASE)
 # "to X and M to Y" right after "randomly assigned N patients": arms listed in turn.
 ALLOCATION_REST = re.compile(r"^\s*(?:to|into|between)\b", re.IGNORECASE)
 # "N patients were assigned to X and M to Y" / "N patients received X, M received Y": arms listed in turn.
@@ -88,6 +90,7 @@ class PopulationLexicon:
     enrolment_after: re.Pattern[str]
     enrolment_before: re.Pattern[str]
     follow_up_after: re.Pattern[str]
+    controls_after: re.Pattern[str]
     initial_enrolment: re.Pattern[str]
     total_before: re.Pattern[str]
     partial_before: re.Pattern[str]
@@ -136,6 +139,9 @@ class PopulationLexicon:
             ),
             enrolment_after=_verb_after(verbs),
             follow_up_after=_verb_after(follow_up),
+            controls_after=re.compile(
+                rf"^[^.;()]{{0,60}}?\band\s+(?P<num>{number})\s+(?:[\w-]+\s+){{0,3}}?controls\b", FLAGS
+            ),
             # "Forty-six postmenopausal BCS (stage I-II) were randomized": a sentence-initial number whose
             # noun the lexicon lacks, with an enrolment verb before the sentence ends.
             initial_enrolment=re.compile(
@@ -239,7 +245,7 @@ class PopulationExtractor:
                 score = 0.5
             elif lex.total_before.search(before) or allocated or lex.enrolment_after.match(after_noun):
                 score = 3.0
-            elif lex.follow_up_after.match(after_noun):
+            elif lex.follow_up_after.match(after_noun) or STUDY_OF_BEFORE.search(before):
                 score = 2.75
             else:
                 score = 1.0
@@ -248,6 +254,11 @@ class PopulationExtractor:
                 further = self._further_arms(after_noun)
                 value += further
                 score = max(score, 2.5) if further else score
+            is_cases = match.group(0).lower().endswith("cases")
+            controls = lex.controls_after.match(after_noun) if is_cases else None
+            if controls and score >= 1.0:
+                # "756 incident cases and 789 hospital controls": a case-control study's total.
+                value, score = value + lex.parse_count(controls.group("num")), 3.0
             if value >= 2 and not self._is_year(value, before):
                 found.append(Count(value, match.start("num"), match.end("num"), score))
         for match in lex.bare_enrolment.finditer(sentence):
@@ -265,8 +276,11 @@ class PopulationExtractor:
             value = lex.parse_count(initial.group("num"))
             if value >= 2:
                 found.append(Count(value, initial.start("num"), initial.end("num"), 3.0))
-        for match in lex.arm.finditer(sentence):
-            found.append(self._arm_count(sentence, match))
+        arms = [self._arm_count(sentence, match) for match in lex.arm.finditer(sentence)]
+        if len(arms) >= 2:
+            # "randomized to A (N = 71) or B (N = 34)": several n = in a sentence are its arms.
+            arms = [arm if arm.score >= 3.0 else Count(arm.value, arm.start, arm.end, 0.5) for arm in arms]
+        found.extend(arms)
         return sorted(found, key=lambda c: c.start)
 
     @staticmethod

@@ -28,9 +28,21 @@ class Finding:
         return DECREASED if self.direction == "decrease" else INCREASED
 
 
+def numbers_significance(context: FindingContext) -> bool | None:
+    """What the numbers say; when the clause's p-values disagree ("A (p = 0.03) and B (p = 0.41)") the
+    p-value reported nearest after the outcome speaks for it."""
+    stats = context.stats
+    verdicts = {p.significant for p in stats.p_values if p.significant is not None}
+    if len(verdicts) > 1 and context.outcome is not None:
+        nearest = stats.p_value_near(context.outcome.end)
+        if nearest is not None and nearest.significant is not None:
+            return nearest.significant
+    return stats.significant
+
+
 def rule_significance(context: FindingContext) -> bool | None:
     """Numbers when they decide and no "no significant ..." phrase contradicts them, else words, else None."""
-    by_numbers = context.stats.significant
+    by_numbers = numbers_significance(context)
     by_words = read_significance_words(context.clause)
     if by_numbers is not None and not (by_numbers and by_words is False):
         return by_numbers

@@ -16,11 +16,27 @@ from extractors.findings.features import CharSpan, load_cues
 
 RuleDirection = Literal["increase", "decrease"]
 _NEGATION_BEFORE = re.compile(r"\b(?:not|no|nor|without|neither)\W+(?:\w+\W+){0,2}$", re.IGNORECASE)
+# "than placebo", "than did the control group", "than that of the ... arm", "compared to participants in".
 _CONTRAST_BEFORE = re.compile(
     r"(?:\bthan|compared\s+(?:with|to)|\bversus|\bvs\.?|relative\s+to|\bover)\W+"
-    r"(?:in\s+|with\s+|for\s+)?(?:the\s+)?$",
+    r"(?:(?:did|do|does|that|those|participants|patients|subjects)\s+)?(?:of\s+|in\s+|with\s+|for\s+)?"
+    r"(?:the\s+)?$",
     re.IGNORECASE,
 )
+# A comparative before a change noun: "greater reduction" is a decrease, "smaller increase" a decrease,
+# "less decline" an increase; "greater improvement" names no direction (improving a latency shortens it).
+_COMPOUND = re.compile(
+    r"\b(?P<size>greater|larger|bigger|more|higher|less|smaller|lower|fewer)\s+"
+    r"(?:(?:mean|median|absolute|relative|overall|average)\s+)?"
+    r"(?P<change>reductions?|decreases?|declines?|drops?|falls?|loss|increases?|gains?|rises?|improvements?"
+    r"|benefits?|deteriorations?|worsening)\b",
+    re.IGNORECASE,
+)
+# "more than 20% less", "fewer than 5 visits": a quantity bound, not which way the outcome moved.
+_QUANTITY_AFTER = re.compile(r"\s+than\s+(?:\d|a\b|an\b|one\b|half\b|twice\b)", re.IGNORECASE)
+_SIZE_UP = {"greater", "larger", "bigger", "more", "higher"}
+_CHANGE_DOWN = ("reduction", "decrease", "decline", "drop", "fall", "loss")
+_CHANGE_UP = ("increase", "gain", "rise")
 _SUBJECT_BREAK = re.compile(r"[,;()]")
 ARM_WINDOW = 60
 
@@ -35,11 +51,23 @@ class RuleReading:
 def _direction_words(text: str) -> tuple[tuple[int, int, RuleDirection], ...]:
     cues = load_cues()
     found: list[tuple[int, int, RuleDirection]] = []
+    compounds = [(m.start(), m.end()) for m in _COMPOUND.finditer(text)]
+    for match in _COMPOUND.finditer(text):
+        change = match["change"].lower()
+        if change.startswith(_CHANGE_DOWN + _CHANGE_UP) and not _negated(text, match.start()):
+            up = (match["size"].lower() in _SIZE_UP) == change.startswith(_CHANGE_UP)
+            found.append((match.start(), match.end(), "increase" if up else "decrease"))
     for name, direction in (("increase", "increase"), ("decrease", "decrease")):
         for match in getattr(cues, name).finditer(text):
-            if not _NEGATION_BEFORE.search(text[max(0, match.start() - 30) : match.start()]):
+            inside = any(start <= match.start() < end for start, end in compounds)
+            quantity = _QUANTITY_AFTER.match(text, match.end())
+            if not inside and not quantity and not _negated(text, match.start()):
                 found.append((match.start(), match.end(), direction))  # type: ignore[arg-type]
     return tuple(sorted(found))
+
+
+def _negated(text: str, start: int) -> bool:
+    return bool(_NEGATION_BEFORE.search(text[max(0, start - 30) : start]))
 
 
 def _flipped(text: str, cue_start: int, cue_end: int, arms: dict[str, CharSpan]) -> bool:
@@ -72,11 +100,19 @@ def read_direction(text: str, outcome: CharSpan | None, arms: dict[str, CharSpan
     return direction
 
 
+# A negation a few words before "significant": "did not show any significant", "neither A nor B exerted
+# significant", "without a significant".
+_NEGATED_SIGNIFICANCE = re.compile(
+    r"(?:\b(?:not|no|nor|neither|without)|n't)\W+(?!only\b)(?:\w+\W+){0,3}?(?:statistically\W+)?significan",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=4096)
 def read_significance_words(text: str) -> bool | None:
     """Words alone: "no significant difference" -> False, "significantly" -> True, else None."""
     cues = load_cues()
-    if cues.not_significant.search(text):
+    if cues.not_significant.search(text) or _NEGATED_SIGNIFICANCE.search(text):
         return False
     if cues.significant.search(text):
         return True

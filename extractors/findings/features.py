@@ -61,6 +61,12 @@ def generic_arm_words(path: Path = CUES_PATH) -> frozenset[str]:
     return frozenset(yaml.safe_load(path.read_text(encoding="utf-8"))["generic_arm_words"])
 
 
+@cache
+def outcome_stop_words(path: Path = CUES_PATH) -> frozenset[str]:
+    """Words of an outcome description that say nothing about which outcome it is ("mean", "the")."""
+    return frozenset(yaml.safe_load(path.read_text(encoding="utf-8"))["outcome_stop_words"])
+
+
 @dataclass(frozen=True)
 class CharSpan:
     start: int

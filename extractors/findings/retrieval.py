@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from extractors.findings.features import CharSpan, load_cues, locate_arm, locate_phrase
+from extractors.findings.features import CharSpan, load_cues, locate_arm, locate_phrase, outcome_stop_words
 from extractors.findings.statistics import parse_statistics
 
 SECTION_HEADING = re.compile(r"^\s*(?:ABSTRACT\.)?(?P<label>[A-Z][A-Z /&-]{2,40})\s*:", re.MULTILINE)
@@ -40,47 +40,6 @@ COMPARATOR_BONUS = 4.0
 # Evidence Inference train prompts by how often the annotated sentence is picked (0.804 -> 0.827).
 OUTCOME_WORDS_WEIGHT = 0.9
 _CONTENT_WORD = re.compile(r"[a-z0-9]+")
-_STOP_WORDS = frozenset(
-    {
-        "the",
-        "a",
-        "an",
-        "of",
-        "and",
-        "or",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "with",
-        "by",
-        "from",
-        "between",
-        "during",
-        "after",
-        "before",
-        "its",
-        "their",
-        "was",
-        "were",
-        "is",
-        "are",
-        "be",
-        "mean",
-        "number",
-        "rate",
-        "rates",
-        "level",
-        "levels",
-        "total",
-        "score",
-        "scores",
-        "patients",
-        "group",
-        "groups",
-    }
-)
 _MEASURED_ONLY = re.compile(
     r"\b(?:were|was)\s+(?:assessed|measured|evaluated|recorded|determined|collected|obtained|compared|analy[sz]ed)"
     r"|\boutcome\s+measures?\b|\bwe\s+(?:determined|assessed|investigated|evaluated|compared)\b",
@@ -120,7 +79,8 @@ def _has_result_cue(text: str) -> bool:
 
 def _content_words(text: str) -> set[str]:
     """Lower-cased words that carry meaning, cut to 5 characters so "reduction" meets "reduced"."""
-    return {w[:5] for w in _CONTENT_WORD.findall(text.lower()) if w not in _STOP_WORDS and len(w) >= 2}
+    stop = outcome_stop_words()
+    return {w[:5] for w in _CONTENT_WORD.findall(text.lower()) if w not in stop and len(w) >= 2}
 
 
 def outcome_similarity(outcome: str, sentence: str) -> float:

@@ -1,0 +1,108 @@
+"""Direction, significance words and evidence-sentence choice on tiny hand-made sentences, one each."""
+
+from __future__ import annotations
+
+from extractors.findings.decision import rule_significance
+from extractors.findings.direction import read_direction, read_significance_words
+from extractors.findings.features import CharSpan, finding_context
+from extractors.findings.retrieval import best_evidence_sentence, outcome_similarity
+
+
+def _span(text: str, phrase: str) -> CharSpan:
+    start = text.index(phrase)
+    return CharSpan(start, start + len(phrase))
+
+
+def _direction(text: str, outcome: str, intervention: str = "", comparator: str = "") -> str | None:
+    arms = {
+        name: _span(text, arm)
+        for name, arm in (("intervention", intervention), ("comparator", comparator))
+        if arm
+    }
+    return read_direction(text, _span(text, outcome), arms)
+
+
+def test_greater_reduction_is_a_decrease() -> None:
+    assert _direction("Pain scores showed a greater reduction with drug A.", "Pain scores") == "decrease"
+
+
+def test_smaller_increase_is_a_decrease() -> None:
+    assert _direction("Drug A gave a smaller increase in weight.", "weight") == "decrease"
+
+
+def test_less_decline_is_an_increase() -> None:
+    assert _direction("Drug A showed less decline in memory.", "memory") == "increase"
+
+
+def test_greater_improvement_names_no_direction() -> None:
+    assert _direction("Drug A gave greater improvement in sleep latency.", "sleep latency") is None
+
+
+def test_more_than_a_number_is_not_a_direction_word() -> None:
+    text = "Opioid use in the drug A group was more than 20% less than in the placebo group."
+    assert _direction(text, "Opioid use", "drug A", "placebo") == "decrease"
+
+
+def test_lower_than_that_of_the_comparator_is_a_decrease() -> None:
+    text = "Survival in the drug A arm was lower than that of the surgery arm."
+    assert _direction(text, "Survival", "drug A", "surgery") == "decrease"
+
+
+def test_lower_than_did_the_comparator_is_a_decrease() -> None:
+    text = "The drug A group had lower pain than did the placebo group."
+    assert _direction(text, "pain", "drug A", "placebo") == "decrease"
+
+
+def test_higher_compared_to_participants_in_comparator_is_an_increase() -> None:
+    text = "Participants in the drug A arm had higher dropout compared to participants in the placebo arm."
+    assert _direction(text, "dropout", "drug A", "placebo") == "increase"
+
+
+def test_non_significantly_reduced_is_not_significant() -> None:
+    assert read_significance_words("Deaths were non-significantly reduced in the drug A group.") is False
+
+
+def test_no_significantly_different_is_not_significant() -> None:
+    assert read_significance_words("Blood pressure was no significantly different between groups.") is False
+
+
+def test_outcome_words_match_when_the_phrase_does_not_align() -> None:
+    outcome = "the mean change in the score of traditional perceptions of women"
+    sentence = "Perceptions scores changed more in women given drug A (traditional scale)."
+    assert outcome_similarity(outcome, sentence) > 80
+
+
+def test_result_sentence_beats_the_sentence_saying_what_was_measured() -> None:
+    sentences = [
+        "Pain scores were assessed in the drug A and placebo groups.",
+        "Pain scores fell by half with drug A.",
+    ]
+    chosen = best_evidence_sentence(sentences, "pain scores", "drug A", "placebo")
+    assert chosen is not None and chosen.text == sentences[1]
+
+
+def test_did_not_show_any_significant_difference_is_not_significant() -> None:
+    assert read_significance_words("Drug A didn't show any significant difference in safety.") is False
+
+
+def test_neither_nor_significant_effect_is_not_significant() -> None:
+    assert (
+        read_significance_words("Neither placebo nor drug A exerted significant effect on weight.") is False
+    )
+
+
+def test_not_only_significantly_stays_significant() -> None:
+    assert read_significance_words("Drug A not only significantly lowered weight but also pain.") is True
+
+
+def test_equally_effective_is_not_significant() -> None:
+    assert read_significance_words("Drug A and drug B were equally effective for pain.") is False
+
+
+def test_tended_to_is_not_significant() -> None:
+    assert read_significance_words("Drug A tended to lower weight.") is False
+
+
+def test_p_value_nearest_after_the_outcome_decides_when_p_values_disagree() -> None:
+    text = "Drug A improved pain (p = 0.01) and sleep quality (p = 0.40)."
+    assert rule_significance(finding_context(text, _span(text, "sleep quality"))) is False
