@@ -2,7 +2,8 @@
 
 GRADE-flavoured and deterministic. Only human studies (tiers 1-5) with a benefit, null or harm
 finding count. The *deciding tier* is the best tier among them; lower tiers only matter when the
-deciding tier rests on one small study (V3). The rules are written out in docs/sections/60-evidence.md.
+deciding tier rests on one small study (V3). The rules are written out in the README
+(section "Evidence summary, report and diff").
 """
 
 from __future__ import annotations
