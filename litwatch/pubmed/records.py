@@ -4,32 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from typing import Literal
 
 from pydantic import BaseModel, Field
-
-CommentRefType = Literal[
-    "RetractionIn",
-    "RetractionOf",
-    "ErratumIn",
-    "ErratumFor",
-    "ExpressionOfConcernIn",
-    "ExpressionOfConcernFor",
-    "UpdateIn",
-    "UpdateOf",
-    "CommentIn",
-    "CommentOn",
-    "RepublishedIn",
-    "RepublishedFrom",
-    "ReprintIn",
-    "ReprintOf",
-    "SummaryForPatientsIn",
-    "OriginalReportIn",
-    "PartialRetractionIn",
-    "PartialRetractionOf",
-    "Cites",
-    "Other",
-]
 
 
 class AbstractSection(BaseModel):
