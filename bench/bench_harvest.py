@@ -29,6 +29,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from bench.corpus import sample_files
 from litwatch.config import Settings
 from litwatch.harvest import HarvestOptions, harvest_topic
 from litwatch.pubmed.corpus import Corpus
@@ -40,7 +41,6 @@ from litwatch.pubmed.xml_parser import iter_pubmed_xml
 from litwatch.topics import get_topic
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLES_DIR = REPO.parent / "shared" / "data" / "pubmed_xml_samples"
 SINCE, UNTIL = date(2025, 1, 1), date(2025, 12, 31)
 UNLIMITED = 1_000_000.0
 
@@ -60,8 +60,8 @@ class Case:
 
 
 def templates() -> list[PubmedRecord]:
-    files = sorted(p for p in SAMPLES_DIR.rglob("*") if p.name.endswith((".xml", ".xml.gz")))
-    return [item for path in files for item in iter_pubmed_xml(path) if isinstance(item, PubmedRecord)]
+    items = (item for path in sample_files() for item in iter_pubmed_xml(path))
+    return [item for item in items if isinstance(item, PubmedRecord)]
 
 
 def build_corpus(count: int) -> Corpus:

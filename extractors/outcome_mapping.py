@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz
 
-from extractors.models import Abbreviation, ArticleExtraction, Effect, Mention, OutcomeAttrs, TopicOutcome
+from extractors.models import Abbreviation, Effect, Mention, OutcomeAttrs, TopicOutcome
 from litwatch.topics import Outcome, Topic
 
 FUZZY_THRESHOLD = 85.0
@@ -102,10 +102,3 @@ def map_mentions(
             )
         )
     return mapped
-
-
-def map_topic_outcomes(
-    extraction: ArticleExtraction, abbreviations: Iterable[Abbreviation], topic: Topic
-) -> list[TopicOutcome]:
-    """The outcome mentions of one extracted article, read for one topic."""
-    return map_mentions(extraction.mentions, abbreviations, topic)

@@ -36,6 +36,7 @@ VERSIONED_PATHS = (
     "relevance.yaml",
     "models.py",
     "findings",
+    "outcome_mapping.py",
 )
 
 

@@ -58,21 +58,22 @@ def assess_relevance(doc: Doc, topic: Topic) -> TopicRelevance:
     title = full[:title_length]
     abstract = full[abstract_offset(title_length) :] if title_length else full
     text = f"{title}\n{abstract}"
-    intervention = term_pattern(topic.intervention.all_terms)
-    outcomes = term_pattern(outcome_terms(topic, doc))
-    subject = topic.intervention.terms[0] if topic.intervention.terms else topic.id
     if doc._.notice:
         # A retraction notice or an erratum quotes a study's title but is not itself a study.
         return TopicRelevance(topic=topic.id, relevant=False, reason=f"{doc._.notice}, not a study")
-    if intervention is None or not intervention.search(text):
+    intervention = term_pattern(topic.intervention.all_terms)
+    subject = topic.intervention.terms[0] if topic.intervention.terms else topic.id
+    intervention_hit = intervention.search(text) if intervention else None
+    if intervention_hit is None:
         return TopicRelevance(topic=topic.id, relevant=False, reason=f"{subject} is not mentioned")
+    outcomes = term_pattern(outcome_terms(topic, doc))
     outcome_hit = outcomes.search(text) if outcomes else None
-    if outcome_hit is None:
+    if outcomes is None or outcome_hit is None:
         names = ", ".join(o.name for o in topic.outcomes) or "the topic's outcomes"
         return TopicRelevance(
             topic=topic.id, relevant=False, reason=f"none of the outcomes is mentioned ({names})"
         )
-    outcome_in_title = outcomes is not None and outcomes.search(title) is not None
+    outcome_in_title = outcomes.search(title) is not None
     terms = "|".join(re.escape(t) for t in topic.intervention.all_terms)
     for rule in near_misses():
         pattern = re.compile(rule.pattern.replace("{terms}", terms), re.IGNORECASE)
@@ -86,5 +87,5 @@ def assess_relevance(doc: Doc, topic: Topic) -> TopicRelevance:
     return TopicRelevance(
         topic=topic.id,
         relevant=True,
-        reason=f"studies {intervention.search(text).group(0)} and {outcome_hit.group(0).lower()}",  # type: ignore[union-attr]
+        reason=f"studies {intervention_hit.group(0)} and {outcome_hit.group(0).lower()}",
     )

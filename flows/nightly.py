@@ -42,7 +42,7 @@ from litwatch.config import Settings
 from litwatch.digest.models import DigestResult
 from litwatch.digest.send import send_digest
 from litwatch.errors import DigestError, HarvestError, SearchRejectedError, WarehouseLockedError
-from litwatch.evidence.commands import produce_report
+from litwatch.evidence.commands import produce_reports
 from litwatch.evidence.diff import describe_flag
 from litwatch.evidence.service import SummaryResult, summarise_topic
 from litwatch.extraction import ExtractSummary, extract_articles
@@ -158,9 +158,10 @@ def report(settings: Settings, topic: Topic, run_id: str) -> ReportFiles:
     base = settings.reports_dir / topic.id
     files = ReportFiles(md_path=base.with_suffix(".md"), html_path=base.with_suffix(".html"),
                         json_path=base.with_suffix(".json"))
-    markdown = produce_report(settings, topic.id, "md", files.md_path)
-    produce_report(settings, topic.id, "html", files.html_path)
-    produce_report(settings, topic.id, "json", files.json_path)
+    texts = produce_reports(
+        settings, topic.id, {"md": files.md_path, "html": files.html_path, "json": files.json_path}
+    )
+    markdown = texts["md"]
     create_markdown_artifact(key=f"{topic.id}-report", markdown=markdown,
                              description=f"Evidence report of {topic.id} after run {run_id}.")
     get_run_logger().info(

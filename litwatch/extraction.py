@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from extractors.mentions import to_extraction
 from extractors.models import ArticleExtraction, TopicRelevance
-from extractors.outcome_mapping import map_topic_outcomes
+from extractors.outcome_mapping import map_mentions
 from extractors.pipeline import extractor_version, load_pipeline
 from extractors.relevance import assess_relevance
 from extractors.text import ArticleInput, make_article_doc
@@ -190,10 +190,14 @@ def _worker_result(future: Future[list[ArticleExtraction]]) -> list[ArticleExtra
 
 def extract_batch(nlp: Language, version: str, batch: list[ExtractionJob]) -> list[ArticleExtraction]:
     """One batch's extractions in input order (the per-batch work of both the in-process and worker paths)."""
-    runnable = [job for job in batch if skip_reason(job.pending.article) is None]
-    results = {
-        job.pending.article.pmid: _skipped(job, version) for job in batch if skip_reason(job.pending.article)
-    }
+    results: dict[int, ArticleExtraction] = {}
+    runnable: list[ExtractionJob] = []
+    for job in batch:
+        reason = skip_reason(job.pending.article)
+        if reason is None:
+            runnable.append(job)
+        else:
+            results[job.pending.article.pmid] = _skipped(job, version, reason)
     try:
         docs = nlp.pipe(
             (make_article_doc(nlp, job.pending.article) for job in runnable),
@@ -220,13 +224,12 @@ def _result(doc: Doc, job: ExtractionJob, version: str) -> ArticleExtraction:
     extraction.relevance = [assess_relevance(doc, topic) for topic in job.topics]
     abbreviations = doc._.abbreviations or []
     extraction.topic_outcomes = [
-        o for t in job.topics for o in map_topic_outcomes(extraction, abbreviations, t)
+        o for t in job.topics for o in map_mentions(extraction.mentions, abbreviations, t)
     ]
     return extraction
 
 
-def _skipped(job: ExtractionJob, version: str, reason: str | None = None) -> ArticleExtraction:
-    reason = reason or skip_reason(job.pending.article) or "skipped"
+def _skipped(job: ExtractionJob, version: str, reason: str) -> ArticleExtraction:
     return ArticleExtraction(
         pmid=job.pending.article.pmid,
         article_version=job.pending.article.article_version,

@@ -73,7 +73,7 @@ def _one_line(exc: Exception) -> str:
 def render_table(result: QueryResult) -> Table:
     table = Table(*result.columns)
     for row in result.rows:
-        table.add_row(*("" if value is None else _text(value) for value in row))
+        table.add_row(*(_text(value) for value in row))
     return table
 
 
@@ -82,7 +82,7 @@ def render_csv(result: QueryResult) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(result.columns)
-    writer.writerows(["" if value is None else _text(value) for value in row] for row in result.rows)
+    writer.writerows([_text(value) for value in row] for row in result.rows)
     return buffer.getvalue()
 
 
@@ -99,6 +99,9 @@ def render_json(result: QueryResult) -> str:
 
 
 def _text(value: object) -> str:
+    """A cell as text: NULL empty, lists and structs as JSON."""
+    if value is None:
+        return ""
     if isinstance(value, list | dict):
         return json.dumps(value, default=_json_default, ensure_ascii=False)
     return str(value)

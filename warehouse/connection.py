@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
 import duckdb
 
 from litwatch.errors import WarehouseError, WarehouseLockedError
+from warehouse.runs import utc_now
 
 MIGRATIONS_PACKAGE = "warehouse.migrations"
 
@@ -41,7 +41,7 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute(sql)
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                [number, name, datetime.now(UTC).replace(tzinfo=None)],
+                [number, name, utc_now()],
             )
             con.execute("COMMIT")
         except Exception:

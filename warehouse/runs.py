@@ -28,10 +28,11 @@ class RunCounts(BaseModel):
 
 def start_run(con: duckdb.DuckDBPyConnection, kind: str, topic: str | None = None) -> str:
     """Insert a `running` row and return its id."""
-    run_id = f"{kind}-{utc_now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    started = utc_now()
+    run_id = f"{kind}-{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     con.execute(
         "INSERT INTO runs (run_id, kind, topic, started_at, status) VALUES (?, ?, ?, ?, 'running')",
-        [run_id, kind, topic, utc_now()],
+        [run_id, kind, topic, started],
     )
     return run_id
 

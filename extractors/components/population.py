@@ -25,8 +25,7 @@ from extractors.models import PopulationAttrs
 from extractors.text import doc_text, sentence_ranges
 
 DATA = Path(__file__).parent / "data"
-DIGITS = r"\d{1,3}(?:[,\u2009\u202f]\d{3})+|\d+"  # thousands may be split by a comma or a thin space
-# Before a people noun ("266 064 women") a plain space may split thousands too.
+# Thousands may be split by a comma, a thin space or, before a people noun ("266 064 women"), a plain space.
 COUNT_DIGITS = r"\d{1,3}(?:[,\u2009\u202f ]\d{3})+(?!\d)|\d+"
 # "Of the 885 patients, 442 were assigned...": the pool a sentence divides is the total.
 POOL_BEFORE = re.compile(r"^\W*(?:of|among|from)\s+(?:the\s+|all\s+|these\s+)?$", re.IGNORECASE)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -13,6 +14,7 @@ from spacy.tokens import Doc
 from extractors.text import ArticleInput, abstract_offset, make_article_doc
 
 WHITESPACE_TOKEN = re.compile(r"\S+")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -101,5 +103,6 @@ def align_tokens(text: str, tokens: list[str]) -> list[tuple[int, int] | None]:
     return aligned
 
 
-def limited(items: list[Path], limit: int | None) -> list[Path]:
+def limited(items: list[T], limit: int | None) -> list[T]:
+    """The first `limit` items (all of them when `limit` is None or 0)."""
     return items[:limit] if limit else items

@@ -16,7 +16,6 @@ from extractors.scoring.common import read_brat
 from extractors.scoring.splits import is_dev
 
 Split = Literal["train", "dev"]
-OUTCOME_LABEL = "OUTCOME"
 # The brat label that names outcome spans in each corpus; other labels are ignored.
 BRAT_OUTCOME_LABELS = {"evidence_outcomes": "Outcome", "pico_corpus": "outcome"}
 CORPUS_DIRS = {

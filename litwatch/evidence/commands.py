@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -56,13 +57,26 @@ def produce_report(
     """The topic's report in `fmt`; written whole to `out` when given. Returns the rendered text."""
     if fmt not in REPORT_FORMATS:
         raise InputError(f"Unknown report format '{fmt}' (use md, html or json).")
+    return produce_reports(settings, topic_id, {fmt: out}, now=now)[fmt]
+
+
+def produce_reports(
+    settings: Settings,
+    topic_id: str,
+    outputs: Mapping[ReportFormat, Path | None],
+    *,
+    now: datetime | None = None,
+) -> dict[ReportFormat, str]:
+    """The topic's report built once and rendered in each format of `outputs`; each text is written
+    whole to its path when given. Returns the rendered texts by format."""
     topic = get_topic(settings.topics_dir, topic_id)
     with connect(settings.db_path, read_only=True) as con:
         report = topic_report(con, topic, now=now)
-    text = render(report, fmt)
-    if out is not None:
-        _write_whole(out, text)
-    return text
+    texts = {fmt: render(report, fmt) for fmt in outputs}
+    for fmt, out in outputs.items():
+        if out is not None:
+            _write_whole(out, texts[fmt])
+    return texts
 
 
 def read_flags(settings: Settings, topic_id: str, run_id: str | None) -> list[Flag]:

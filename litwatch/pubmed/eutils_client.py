@@ -19,7 +19,7 @@ import re
 import ssl
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypeVar
 
@@ -75,7 +75,6 @@ class ClientStats:
     requests: int = 0
     failed_requests: int = 0
     retries: int = 0
-    by_utility: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -100,6 +99,12 @@ def _error_message(body: bytes) -> str:
     match = _ERROR_TEXT.search(body)
     text = match.group(1) if match else body[:200]
     return " ".join(text.decode("utf-8", errors="replace").split())
+
+
+def _raise_if_expired(body: bytes) -> None:
+    """WebEnvExpired when the body says the history server no longer holds the search."""
+    if EXPIRED_HISTORY.search(body[:2000]):
+        raise WebEnvExpired(_error_message(body))
 
 
 def _pinned_doctype(body: bytes) -> bytes:
@@ -139,8 +144,7 @@ def parse_esearch(body: bytes) -> SearchResult:
 
 def parse_efetch(body: bytes, expected: int) -> list[ParsedItem]:
     """The records of an efetch batch; a body that does not parse or holds too few is retryable."""
-    if EXPIRED_HISTORY.search(body[:2000]):
-        raise WebEnvExpired(_error_message(body))
+    _raise_if_expired(body)
     try:
         items = list(iter_pubmed_xml(io.BytesIO(body), name="efetch response"))
     except InputError as exc:
@@ -232,12 +236,11 @@ class EutilsClient:
         for attempt in range(1, self.retry.max_attempts + 1):
             self.limiter.wait()
             self.stats.requests += 1
-            self.stats.by_utility[utility] = self.stats.by_utility.get(utility, 0) + 1
             try:
                 return parse(self._checked(self._http.post(url, data=payload)))
             except RetryableResponse as exc:
                 last_reason, retry_after = str(exc), exc.retry_after
-            except (httpx.TimeoutException, httpx.TransportError) as exc:
+            except httpx.TransportError as exc:  # timeouts and connection errors alike
                 last_reason, retry_after = f"{type(exc).__name__}: {exc}", 0.0
             self.stats.failed_requests += 1
             if attempt == self.retry.max_attempts:
@@ -254,8 +257,7 @@ class EutilsClient:
         if status == 429 or status >= 500:
             raise RetryableResponse(f"HTTP {status}", _retry_after(response.headers.get("retry-after")))
         if status >= 400:
-            if EXPIRED_HISTORY.search(response.content[:2000]):
-                raise WebEnvExpired(_error_message(response.content))
+            _raise_if_expired(response.content)
             raise HarvestError(
                 f"E-utilities refused the request (HTTP {status}): {_error_message(response.content)}."
             )

@@ -30,10 +30,6 @@ class FaultConfig:
     webenv_ttl_seconds: float | None = None
     seed: int = 0
 
-    @property
-    def any_rate(self) -> bool:
-        return any((self.rate_429, self.rate_5xx, self.rate_reset, self.rate_truncate, self.rate_slow))
-
 
 @dataclass(frozen=True)
 class FaultDecision:

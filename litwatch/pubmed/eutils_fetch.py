@@ -10,7 +10,7 @@ meantime) the slice starts over, and the caller's PMID dedupe drops what it alre
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
@@ -60,7 +60,6 @@ class FetchStats:
     webenv_renewals: int = 0
     slices: int = 0
     fetched: int = 0
-    split_windows: list[str] = field(default_factory=list)
 
 
 class HistoryFetcher:
@@ -96,7 +95,6 @@ class HistoryFetcher:
                     f"{result.count} records on {current.start} alone exceed PubMed's retrieval limit of "
                     f"{self.max_hits}; narrow the topic's query."
                 )
-            self.stats.split_windows.append(str(current))
             pending[:0] = current.halves()
         self.stats.slices += len(slices)
         return slices

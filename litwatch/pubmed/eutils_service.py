@@ -30,7 +30,7 @@ from litwatch.pubmed.eutils_responses import (
     esearch_body,
     esearch_error_body,
 )
-from litwatch.pubmed.query import DateFilter, QueryError, parse_query, search, translate
+from litwatch.pubmed.query import DateFilter, Query, QueryError, parse_query, search, translate
 from litwatch.pubmed.xml_writer import article_set, article_xml
 
 DEFAULT_RETMAX = 20
@@ -139,12 +139,13 @@ class EutilsService:
         except ValueError as exc:
             return Reply(400, error_body(utility, str(exc)))
 
-    def _search(self, term: str, date_filter: DateFilter | None) -> list[int]:
+    def _search(self, term: str, tree: Query, date_filter: DateFilter | None) -> list[int]:
+        """PMIDs matching `tree` (parsed from `term`, the cache key) in the date window."""
         key = (term, date_filter)
         if key not in self._search_cache:
             if len(self._search_cache) >= SEARCH_CACHE_SIZE:
                 self._search_cache.clear()
-            self._search_cache[key] = search(self.corpus.documents.values(), term, date_filter)
+            self._search_cache[key] = search(self.corpus.documents.values(), tree, date_filter)
         return self._search_cache[key]
 
     def esearch(self, params: Mapping[str, str]) -> Reply:
@@ -160,7 +161,7 @@ class EutilsService:
         try:
             date_filter = self._date_filter(params)
             tree = parse_query(term)
-            pmids = self._search(term, date_filter)
+            pmids = self._search(term, tree, date_filter)
         except QueryError as exc:
             return Reply(200, esearch_error_body(str(exc), field_not_found=exc.field_not_found))
         query_key = webenv = None

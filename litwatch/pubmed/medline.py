@@ -21,6 +21,7 @@ from litwatch.pubmed.records import (
     PubmedRecord,
     RegistryId,
 )
+from litwatch.pubmed.xml_parser import GZIP_MAGIC
 
 # Comment/correction tags of the MEDLINE format and the XML RefType each one stands for.
 COMMENT_TAGS = {
@@ -84,7 +85,7 @@ def iter_medline_text(path: Path) -> Iterator[PubmedRecord]:
 def _open_text(path: Path) -> TextIO:
     """The file as UTF-8 text, gunzipped when its first bytes are the gzip magic number."""
     with path.open("rb") as raw:
-        compressed = raw.read(2) == b"\x1f\x8b"
+        compressed = raw.read(2) == GZIP_MAGIC
     if compressed:
         return gzip.open(path, "rt", encoding="utf-8-sig")
     return path.open(encoding="utf-8-sig")

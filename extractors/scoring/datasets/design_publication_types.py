@@ -16,7 +16,7 @@ from pathlib import Path
 from spacy.language import Language
 
 from extractors.models import Design
-from extractors.scoring.common import process_texts
+from extractors.scoring.common import limited, process_texts
 from extractors.scoring.metrics import DatasetScore, FieldScore, accuracy
 from extractors.scoring.registry import register_dataset
 from extractors.scoring.splits import is_dev
@@ -49,7 +49,7 @@ def _records(data_dir: Path) -> list[PubmedRecord]:
 
 def _score_records(nlp: Language, data_dir: Path, limit: int | None, *, with_types: bool) -> tuple[int, int]:
     scored = [(r, gold) for r in _records(data_dir) if (gold := gold_design(r.publication_types))]
-    scored = scored[:limit] if limit else scored
+    scored = limited(scored, limit)
     docs = nlp.pipe(
         make_article_doc(
             nlp,

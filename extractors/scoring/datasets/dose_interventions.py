@@ -13,7 +13,7 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from extractors.scoring.common import process_texts, spans_of
+from extractors.scoring.common import limited, process_texts, spans_of
 from extractors.scoring.metrics import Counts, DatasetScore, accuracy
 from extractors.scoring.registry import register_dataset
 
@@ -26,7 +26,7 @@ DEV_FILE = Path(__file__).parents[1] / "data" / "dose_dev.jsonl"
 )
 def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
     rows = [json.loads(line) for line in DEV_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
-    rows = rows[:limit] if limit else rows
+    rows = limited(rows, limit)
     exact, overlap = Counts(), Counts()
     parsed_ok = matched = 0
     for row, corpus_doc in zip(rows, process_texts(nlp, (r["text"] for r in rows)), strict=True):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from extractors.scoring.common import align_tokens, process_texts, spans_of
+from extractors.scoring.common import align_tokens, limited, process_texts, spans_of
 from extractors.scoring.metrics import Counts, DatasetScore, PublishedFigure, overlapping_tokens
 from extractors.scoring.registry import register_dataset
 
@@ -49,7 +49,7 @@ def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
     documents = [
         d for d in read_conll(root / "hierarchical_participants" / "participants_dev.conll") if d[0] in texts
     ]
-    documents = documents[:limit] if limit else documents
+    documents = limited(documents, limit)
     counts = {label: Counts() for label in LABELS.values()}
     processed = process_texts(nlp, (texts[pmid] for pmid, _, _ in documents))
     for (pmid, tokens, labels), corpus_doc in zip(documents, processed, strict=True):

@@ -15,6 +15,7 @@ from spacy.language import Language
 
 from extractors.findings.classifier import DECREASED, INCREASED, NO_DIFFERENCE
 from extractors.findings.prompts import ComparisonPrompt, answer_prompts
+from extractors.scoring.common import limited
 from extractors.scoring.metrics import DatasetScore, FieldScore, PublishedFigure, accuracy
 from extractors.scoring.registry import register_dataset
 from extractors.training.evidence_inference_data import EvidencePrompt, load_prompts
@@ -67,7 +68,7 @@ def _fields(name: str, gold: list[str], predicted: list[str]) -> list[FieldScore
 )
 def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
     prompts = load_prompts(data_dir, "validation")
-    prompts = prompts[:limit] if limit else prompts
+    prompts = limited(prompts, limit)
     findings = answer_prompts(
         _sentences(nlp, prompts), [ComparisonPrompt(p.intervention, p.comparator, p.outcome) for p in prompts]
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from extractors.scoring.common import process_texts, read_brat, spans_of, whitespace_tokens
+from extractors.scoring.common import limited, process_texts, read_brat, spans_of, whitespace_tokens
 from extractors.scoring.metrics import Counts, DatasetScore, accuracy, overlapping_tokens
 from extractors.scoring.registry import register_dataset
 
@@ -28,7 +28,7 @@ NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
     root = data_dir / "evidencemap_rct" / "General"
     files = sorted(root.glob("*.txt"))
-    files = files[:limit] if limit else files
+    files = limited(files, limit)
     texts = [p.read_text(encoding="utf-8") for p in files]
     scored = correct = correct_any = 0
     tokens_counts = Counts()

@@ -14,8 +14,15 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from extractors.components.population import PopulationLexicon
-from extractors.scoring.common import BratEntity, process_texts, read_brat, spans_of, whitespace_tokens
+from extractors.components.population import DATA, PopulationLexicon
+from extractors.scoring.common import (
+    BratEntity,
+    limited,
+    process_texts,
+    read_brat,
+    spans_of,
+    whitespace_tokens,
+)
 from extractors.scoring.metrics import Counts, DatasetScore, FieldScore, accuracy, overlapping_tokens
 from extractors.scoring.registry import register_dataset
 from extractors.scoring.splits import is_dev
@@ -54,8 +61,8 @@ def gold_sample_size(entities: list[BratEntity], lexicon: PopulationLexicon) -> 
 def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
     root = data_dir / "pico_corpus_breast_cancer" / "brat"
     files = sorted(p for p in root.glob("*.txt") if is_dev(p.stem))
-    files = files[:limit] if limit else files
-    lexicon = PopulationLexicon.load(Path(__file__).parents[2] / "components" / "data" / "population.yaml")
+    files = limited(files, limit)
+    lexicon = PopulationLexicon.load(DATA / "population.yaml")
     texts = [p.read_text(encoding="utf-8") for p in files]
     correct = correct_any = scored = 0
     token_counts = {"age": Counts(), "condition": Counts()}

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, DocBin
 
 from extractors.findings.features import CharSpan, compare_arms, finding_context
 from extractors.findings.statistics import to_float
-from extractors.scoring.common import process_texts, spans_of
+from extractors.scoring.common import limited, process_texts, spans_of
 from extractors.scoring.datasets.outcome_spans import overlap_score
 from extractors.scoring.metrics import Counts, DatasetScore, accuracy
 from extractors.scoring.registry import register_dataset
@@ -62,7 +62,7 @@ def gold_arm_directions(doc: Doc) -> list[tuple[CharSpan, CharSpan, CharSpan, st
 @register_dataset("rct_art", description="RCT-ART dev result sentences: outcome spans, arm-level direction")
 def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
     docs = list(DocBin().from_disk(data_dir / DEV_FILE).get_docs(nlp.vocab))
-    docs = docs[:limit] if limit else docs
+    docs = limited(docs, limit)
     exact = Counts()
     golds, predictions = [], []
     correct = total = answered = 0
