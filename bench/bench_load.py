@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict
@@ -101,6 +102,7 @@ def main() -> None:
         small = write_corpus(Path(tmp) / "small.xml", args.records // 10)
         rows = [(measure(stage, small.path), measure(stage, large.path)) for stage in STAGES]
     print(report(large.size_bytes / 1e6, rows))
+    print(f"\nload average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

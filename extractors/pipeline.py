@@ -1,14 +1,19 @@
-"""Build the extraction pipeline from `pipeline.yaml` and name its version.
+"""The extraction pipeline: assembled from `pipeline.yaml`, packaged in `extractors/model/`, versioned.
 
-Entries are `{factory, name?, config?}` for the project's registered components, or
-`{source: <dir under extractors/>, name}` to copy a trained component from a saved pipeline loaded
-with `spacy.load`. The version is `<meta version>+<hash>`: the hash covers the component code, their
-data files, this config and the trained model, so any change re-runs extraction.
+`build_pipeline` assembles blank English with the abstract tokenizer and the project's registered
+components in the order of `pipeline.yaml`; a component with trained state (a `from_disk` method) reads
+it from its own folder of the package, where its training script writes it.
+`python -m extractors.training.package_pipeline` writes the assembled pipeline to `extractors/model/`
+with `nlp.to_disk`, and `load_pipeline` opens that folder with `spacy.load` (the factories and the
+tokenizer are found through the entry points in pyproject.toml). The version is
+`<meta version>+<hash>`: the hash covers the component code, their data files, the config and the
+trained model, so any change re-runs extraction.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,18 +24,19 @@ from pydantic import BaseModel, Field
 from spacy.language import Language
 
 from extractors.components import register_all
-from extractors.extensions import register_extensions
-from extractors.serialization import register_msgpack_models
 
 EXTRACTORS = Path(__file__).parent
 PIPELINE_CONFIG = EXTRACTORS / "pipeline.yaml"
+PACKAGE_DIR = EXTRACTORS / "model"
 VERSIONED_PATHS = (
     "components",
     "model",
     "pipeline.yaml",
     "pipeline.py",
+    "trained_part.py",
     "text.py",
     "extensions.py",
+    "serialization.py",
     "mentions.py",
     "relevance.py",
     "relevance.yaml",
@@ -41,8 +47,7 @@ VERSIONED_PATHS = (
 
 
 class ComponentSpec(BaseModel):
-    factory: str | None = None
-    source: str | None = None
+    factory: str
     name: str | None = None
     config: dict[str, Any] = Field(default_factory=dict)
 
@@ -58,34 +63,32 @@ def read_spec(path: Path = PIPELINE_CONFIG) -> PipelineSpec:
     return PipelineSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
-def build_pipeline(spec: PipelineSpec | None = None) -> Language:
-    """A fresh pipeline: blank English with the abstract tokenizer, then every component in order."""
+def build_pipeline(spec: PipelineSpec | None = None, trained_parts: Path = PACKAGE_DIR) -> Language:
+    """A fresh pipeline from the spec; trained components read their state from `trained_parts/<name>`."""
     register_all()
-    register_extensions()
-    register_msgpack_models()
     spec = spec or read_spec()
     nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": spec.tokenizer}}})
     nlp.meta.update({"name": spec.name, "version": spec.version})
     for component in spec.components:
-        if component.source is not None:
-            trained = spacy.load(EXTRACTORS / component.source)
-            nlp.add_pipe(component.name or "ner", source=trained)
-        elif component.factory is not None:
-            nlp.add_pipe(component.factory, name=component.name or component.factory, config=component.config)
-    nlp.meta["litwatch_version"] = extractor_version()
+        name = component.name or component.factory
+        pipe = nlp.add_pipe(component.factory, name=name, config=component.config)
+        if hasattr(pipe, "from_disk"):
+            pipe.from_disk(trained_parts / name)
     return nlp
 
 
 @cache
 def load_pipeline() -> Language:
-    """The pipeline, built once per process."""
-    return build_pipeline()
+    """The packaged pipeline, loaded once per process."""
+    nlp = spacy.load(PACKAGE_DIR)
+    nlp.meta["litwatch_version"] = extractor_version()
+    return nlp
 
 
-def _versioned_files() -> list[Path]:
+def _versioned_files(root: Path) -> list[Path]:
     files: list[Path] = []
     for entry in VERSIONED_PATHS:
-        path = EXTRACTORS / entry
+        path = root / entry
         if path.is_dir():
             files.extend(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
         elif path.is_file():
@@ -93,11 +96,18 @@ def _versioned_files() -> list[Path]:
     return sorted(files)
 
 
+def content_version(root: Path = EXTRACTORS) -> str:
+    """`<version in the package's meta.json>+<12 hex of sha256 over the code, config, data and model
+    files of the extractors folder at root>`."""
+    digest = hashlib.sha256()
+    for path in _versioned_files(root):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    meta = json.loads((root / PACKAGE_DIR.name / "meta.json").read_text(encoding="utf-8"))
+    return f"{meta['version']}+{digest.hexdigest()[:12]}"
+
+
 @cache
 def extractor_version() -> str:
-    """`<version>+<12 hex of sha256 over the pipeline's code, config, data and model files>`."""
-    digest = hashlib.sha256()
-    for path in _versioned_files():
-        digest.update(path.relative_to(EXTRACTORS).as_posix().encode())
-        digest.update(path.read_bytes())
-    return f"{read_spec().version}+{digest.hexdigest()[:12]}"
+    """The version every mention records; any change of a versioned file re-runs extraction."""
+    return content_version(EXTRACTORS)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -35,8 +35,17 @@ def near_misses(path: Path = NEAR_MISSES) -> tuple[NearMiss, ...]:
     return tuple(NearMiss(**entry) for entry in data["near_misses"])
 
 
-def term_pattern(terms: list[str]) -> re.Pattern[str] | None:
-    """Whole-word alternation; terms of up to 3 characters ("Mg") match case-sensitively."""
+@dataclass(frozen=True)
+class CompiledNearMiss:
+    rule: NearMiss
+    pattern: re.Pattern[str]
+    unless: re.Pattern[str] | None
+
+
+@lru_cache(maxsize=1024)
+def term_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Whole-word alternation; terms of up to 3 characters ("Mg") match case-sensitively. Compiled once
+    per set of terms (a topic's, or its outcomes' plus the abbreviations an abstract defines)."""
     parts = []
     for term in sorted({t for t in terms if t.strip()}, key=len, reverse=True):
         escaped = re.escape(term).replace(r"\ ", r"[\s-]+")
@@ -44,12 +53,26 @@ def term_pattern(terms: list[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])") if parts else None
 
 
-def outcome_terms(topic: Topic, doc: Doc) -> list[str]:
+@lru_cache(maxsize=256)
+def compiled_near_misses(intervention_terms: tuple[str, ...]) -> tuple[CompiledNearMiss, ...]:
+    """The near-miss rules with `{terms}` filled in by a topic's intervention terms, compiled once."""
+    terms = "|".join(re.escape(t) for t in intervention_terms)
+    return tuple(
+        CompiledNearMiss(
+            rule,
+            re.compile(rule.pattern.replace("{terms}", terms), re.IGNORECASE),
+            re.compile(rule.unless, re.IGNORECASE) if rule.unless else None,
+        )
+        for rule in near_misses()
+    )
+
+
+def outcome_terms(topic: Topic, doc: Doc) -> tuple[str, ...]:
     """Names and synonyms; an abbreviation counts only where the abstract defines it."""
     terms = [t for o in topic.outcomes for t in (o.name, *o.synonyms)]
     defined = {a.short for a in (doc._.abbreviations or [])}
     terms += [a for o in topic.outcomes for a in o.abbreviations if a in defined]
-    return terms
+    return tuple(terms)
 
 
 def assess_relevance(doc: Doc, topic: Topic) -> TopicRelevance:
@@ -61,7 +84,7 @@ def assess_relevance(doc: Doc, topic: Topic) -> TopicRelevance:
     if doc._.notice:
         # A retraction notice or an erratum quotes a study's title but is not itself a study.
         return TopicRelevance(topic=topic.id, relevant=False, reason=f"{doc._.notice}, not a study")
-    intervention = term_pattern(topic.intervention.all_terms)
+    intervention = term_pattern(tuple(topic.intervention.all_terms))
     subject = topic.intervention.terms[0] if topic.intervention.terms else topic.id
     intervention_hit = intervention.search(text) if intervention else None
     if intervention_hit is None:
@@ -74,13 +97,12 @@ def assess_relevance(doc: Doc, topic: Topic) -> TopicRelevance:
             topic=topic.id, relevant=False, reason=f"none of the outcomes is mentioned ({names})"
         )
     outcome_in_title = outcomes.search(title) is not None
-    terms = "|".join(re.escape(t) for t in topic.intervention.all_terms)
-    for rule in near_misses():
-        pattern = re.compile(rule.pattern.replace("{terms}", terms), re.IGNORECASE)
+    for near_miss in compiled_near_misses(tuple(topic.intervention.all_terms)):
+        rule = near_miss.rule
         where = text if rule.anywhere else title
-        if not pattern.search(where) or (outcome_in_title and not rule.anywhere):
+        if not near_miss.pattern.search(where) or (outcome_in_title and not rule.anywhere):
             continue
-        if rule.unless and re.search(rule.unless, text, re.IGNORECASE):
+        if near_miss.unless is not None and near_miss.unless.search(text):
             continue
         reason = rule.reason.format(intervention=subject, outcome=outcome_hit.group(0).lower())
         return TopicRelevance(topic=topic.id, relevant=False, reason=f"near miss ({rule.name}): {reason}")

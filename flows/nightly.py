@@ -176,13 +176,14 @@ def digest(settings: Settings, topic: Topic, run_id: str, dry_run: bool) -> Dige
     """Send the run's digest (or write it to the outbox); an undelivered one fails the task."""
     with connect(settings.db_path) as con:
         result = send_digest(settings, con, topic, run_id, dry_run)
-    where = f" to {result.eml_path}" if result.eml_path else ""
+    record = result.record
+    where = f" to {record.eml_path}" if record.eml_path else ""
     get_run_logger().info(
-        f"Digest of {topic.id}: {result.status}{where}, {result.n_flagged} flagged and {result.n_new} new "
+        f"Digest of {topic.id}: {record.status}{where}, {record.n_flagged} flagged and {record.n_new} new "
         f"paper(s); {len(result.retried)} earlier digest(s) retried."
     )
-    if result.status == "failed":
-        raise DigestError(f"The digest of {topic.id} for run {run_id} was not delivered ({result.error}).")
+    if record.status == "failed":
+        raise DigestError(f"The digest of {topic.id} for run {run_id} was not delivered ({record.error}).")
     return result
 
 
@@ -204,7 +205,7 @@ def _topic_night(settings: Settings, topic: Topic, run_id: str, harvested: Harve
         relevant=relevant, flags=len(summary.flags),
         flag_reasons=dict(Counter(f.reason for f in summary.flags)),
         verdicts={o.name: o.verdict.label for o in summary.summary.outcomes}, reports=files,
-        digest_status=sent.status, digest_path=sent.eml_path,
+        digest_status=sent.record.status, digest_path=sent.record.eml_path,
     )
 
 

@@ -26,14 +26,38 @@ class Settings:
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
+        var = ENVIRONMENT_VARIABLES
         return cls(
-            db_path=Path(env.get("LITWATCH_DB", "litwatch.duckdb")),
-            topics_dir=Path(env.get("LITWATCH_TOPICS", "topics")),
-            eutils_url=env.get("LITWATCH_EUTILS_URL", NCBI_EUTILS_URL),
-            ncbi_email=env.get("NCBI_EMAIL", "litwatch@example.org"),
-            ncbi_api_key=env.get("NCBI_API_KEY") or None,
-            smtp_url=env.get("LITWATCH_SMTP_URL") or None,
-            smtp_from=env.get("LITWATCH_SMTP_FROM", "litwatch@localhost"),
-            outbox_dir=Path(env.get("LITWATCH_OUTBOX", "outbox")),
-            reports_dir=Path(env.get("LITWATCH_REPORTS", "reports")),
+            db_path=Path(env.get(var["db_path"], "litwatch.duckdb")),
+            topics_dir=Path(env.get(var["topics_dir"], "topics")),
+            eutils_url=env.get(var["eutils_url"], NCBI_EUTILS_URL),
+            ncbi_email=env.get(var["ncbi_email"], "litwatch@example.org"),
+            ncbi_api_key=env.get(var["ncbi_api_key"]) or None,
+            smtp_url=env.get(var["smtp_url"]) or None,
+            smtp_from=env.get(var["smtp_from"], "litwatch@localhost"),
+            outbox_dir=Path(env.get(var["outbox_dir"], "outbox")),
+            reports_dir=Path(env.get(var["reports_dir"], "reports")),
         )
+
+    def to_env(self) -> dict[str, str]:
+        """Every variable, so that `from_env(settings.to_env()) == settings` (None is the empty string):
+        what a child process or a flow run needs to see these settings."""
+        values = {field: getattr(self, field) for field in ENVIRONMENT_VARIABLES}
+        return {
+            name: "" if values[field] is None else str(values[field])
+            for field, name in ENVIRONMENT_VARIABLES.items()
+        }
+
+
+# Settings field -> environment variable.
+ENVIRONMENT_VARIABLES: dict[str, str] = {
+    "db_path": "LITWATCH_DB",
+    "topics_dir": "LITWATCH_TOPICS",
+    "eutils_url": "LITWATCH_EUTILS_URL",
+    "ncbi_email": "NCBI_EMAIL",
+    "ncbi_api_key": "NCBI_API_KEY",
+    "smtp_url": "LITWATCH_SMTP_URL",
+    "smtp_from": "LITWATCH_SMTP_FROM",
+    "outbox_dir": "LITWATCH_OUTBOX",
+    "reports_dir": "LITWATCH_REPORTS",
+}

@@ -8,7 +8,9 @@ history (from 1800), because its evidence summary needs the backlog; over-cap se
 2. Revisions: the same query on `mdat` over the window, minus the `edat` window already fetched
    (`NOT "start"[EDAT] : "end"[EDAT]`), so nothing is fetched twice; a PMID seen twice is dropped.
 
-Each batch is loaded in its own transaction through `warehouse.articles.load_records`, which
+Each efetch body is parsed in worker processes into an Arrow batch (`litwatch.parse_worker`) while the
+fetch thread (`litwatch.prefetch`) goes on to the next request, so fetching, parsing and loading overlap.
+Each batch is loaded in its own transaction through `warehouse.articles.load_batches`, which
 versions by content hash: a revised record becomes a new article version (extraction, keyed on
 pmid and version, picks it up), and reloading an unchanged record writes nothing. That is why a
 killed run, started again, ends with the same warehouse. The last batch, the watermark and the
@@ -30,18 +32,22 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from litwatch.config import Settings
 from litwatch.errors import HarvestError, InputError
+from litwatch.parse_worker import SubmitParse, efetch_parsers
 from litwatch.prefetch import prefetched
 from litwatch.pubmed.eutils_client import EutilsClient, RetryPolicy
-from litwatch.pubmed.eutils_fetch import MAX_BATCH, DateWindow, HistoryFetcher, SearchSlice
+from litwatch.pubmed.eutils_fetch import MAX_BATCH, DateWindow, HistoryFetcher
 from litwatch.pubmed.eutils_responses import PUBMED_MAX_HITS
-from litwatch.pubmed.records import ParsedItem
 from litwatch.topics import Topic
-from warehouse.articles import EUTILS_SOURCE, LoadResult, load_records
+from warehouse.articles import EUTILS_SOURCE, LoadResult, load_batches
 from warehouse.connection import connect, transaction
 from warehouse.harvest_state import Watermark, get_watermark, set_watermark
+from warehouse.incoming import IncomingBatch
 from warehouse.runs import RunCounts, finish_run, start_run
 
 FIRST_HARVEST_START = date(1800, 1, 1)
+PREFETCH_DEPTH = 2  # parsed batches waiting for the loader
+HARVEST_CHECKPOINT_THRESHOLD = "4GB"  # no automatic checkpoints: the harvest checkpoints itself
+CHECKPOINT_EVERY = 6  # loaded batches
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (records fetched so far, records searched in total)."""
@@ -115,11 +121,11 @@ def revisions_term(query: str, new_window: DateWindow) -> str:
     return f'({query}) NOT ("{start}"[EDAT] : "{end}"[EDAT])'
 
 
-def _unseen(batches: Iterable[list[ParsedItem]], seen: set[int]) -> Iterator[list[ParsedItem]]:
+def _unseen(batches: Iterable[IncomingBatch], seen: set[int]) -> Iterator[IncomingBatch]:
     """Batches without PMIDs already yielded (a record in two slices or passes is stored once)."""
     for batch in batches:
-        fresh = [item for item in batch if item.pmid not in seen]
-        seen.update(item.pmid for item in fresh)
+        fresh = batch.without(seen)
+        seen.update(fresh.pmids)
         yield fresh
 
 
@@ -131,10 +137,12 @@ class _HarvestRun:
         con: duckdb.DuckDBPyConnection,
         client: EutilsClient,
         fetcher: HistoryFetcher,
+        submit_parse: SubmitParse,
         topic: Topic,
         run_id: str,
     ) -> None:
-        self.con, self.client, self.fetcher, self.topic, self.run_id = con, client, fetcher, topic, run_id
+        self.con, self.client, self.fetcher, self.submit_parse = con, client, fetcher, submit_parse
+        self.topic, self.run_id = topic, run_id
         self.loaded = LoadResult()
         self.searched = 0
         self.started = time.monotonic()
@@ -148,12 +156,17 @@ class _HarvestRun:
         self.searched = sum(s.result.count for s in slices)
         if progress is not None:
             progress(0, self.searched)
-        pending: list[ParsedItem] | None = None
-        with prefetched(_unseen(self._all_batches(slices), set())) as batches:
-            for batch in batches:
+        pending: IncomingBatch | None = None
+        fetched = self.fetcher.batches(slices, self.submit_parse)
+        with prefetched(_unseen(fetched, set()), PREFETCH_DEPTH) as batches:
+            for loaded, batch in enumerate(batches):
                 if pending is not None:
                     with transaction(self.con):
                         self._load(pending)
+                    if loaded % CHECKPOINT_EVERY == 0 and not self.fetcher.all_fetched.is_set():
+                        # Fold the write-ahead log into the file while requests are still being made, so
+                        # the checkpoint at close, after the last request, has only the last batches.
+                        self.con.execute("CHECKPOINT")
                 pending = batch
                 if progress is not None:
                     progress(self.fetcher.stats.fetched, self.searched)
@@ -165,13 +178,9 @@ class _HarvestRun:
             )
             finish_run(self.con, self.run_id, self.counts(new_window))
 
-    def _all_batches(self, slices: list[SearchSlice]) -> Iterator[list[ParsedItem]]:
-        for search_slice in slices:
-            yield from self.fetcher.batches(search_slice)
-
-    def _load(self, items: list[ParsedItem]) -> None:
+    def _load(self, batch: IncomingBatch) -> None:
         self.loaded.add(
-            load_records(self.con, items, source=EUTILS_SOURCE, run_id=self.run_id, topic=self.topic.id)
+            load_batches(self.con, [batch], source=EUTILS_SOURCE, run_id=self.run_id, topic=self.topic.id)
         )
 
     def counts(self, window: DateWindow) -> RunCounts:
@@ -227,7 +236,11 @@ def harvest_topic(
         rate=options.rate,
         timeout=httpx.Timeout(options.timeout_seconds, connect=min(10.0, options.timeout_seconds)),
     )
-    with client, connect(settings.db_path) as con:
+    # The parse workers start first, so their start-up overlaps the searches.
+    with efetch_parsers() as submit_parse, client, connect(settings.db_path) as con:
+        # Commits stay durable (DuckDB's write-ahead log); DuckDB's own checkpoint every ~16 MB of log
+        # cost more than loading the batches (README "Benchmark"), so `execute` checkpoints instead.
+        con.execute(f"SET checkpoint_threshold = '{HARVEST_CHECKPOINT_THRESHOLD}'")
         watermark = get_watermark(con, topic.id)
         overlap = topic.schedule.overlap_days
         new_window = harvest_window(watermark.edat if watermark else None, overlap, since, until)
@@ -237,6 +250,7 @@ def harvest_topic(
             con,
             client,
             HistoryFetcher(client, batch_size=options.batch_size, max_hits=options.max_hits),
+            submit_parse,
             topic,
             run_id,
         )

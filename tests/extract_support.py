@@ -23,7 +23,7 @@ COMPONENTS = {
 @cache
 def nlp() -> Language:
     spec = read_spec()
-    spec.components = [c for c in spec.components if (c.name or c.factory) in COMPONENTS or c.source]
+    spec.components = [c for c in spec.components if (c.name or c.factory) in COMPONENTS]
     return build_pipeline(spec)
 
 

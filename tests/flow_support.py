@@ -50,16 +50,17 @@ def topics_folder(folder: Path, topic_ids: list[str], extra: dict[str, str] | No
 
 def nightly_environment(root: Path, eutils_url: str, topics_dir: Path) -> dict[str, str]:
     """The LITWATCH_* variables the nightly flow reads, everything under `root`."""
-    return {
-        "LITWATCH_DB": str(root / "litwatch.duckdb"),
-        "LITWATCH_TOPICS": str(topics_dir),
-        "LITWATCH_EUTILS_URL": eutils_url,
-        "LITWATCH_OUTBOX": str(root / "outbox"),
-        "LITWATCH_REPORTS": str(root / "reports"),
-        "NCBI_EMAIL": "tests@example.org",
-        "NCBI_API_KEY": "",
-        "LITWATCH_SMTP_URL": "",
-    }
+    return Settings(
+        db_path=root / "litwatch.duckdb",
+        topics_dir=topics_dir,
+        eutils_url=eutils_url,
+        ncbi_email="tests@example.org",
+        ncbi_api_key=None,
+        smtp_url=None,
+        smtp_from="litwatch@localhost",
+        outbox_dir=root / "outbox",
+        reports_dir=root / "reports",
+    ).to_env()
 
 
 def apply_environment(monkeypatch: pytest.MonkeyPatch, values: dict[str, str]) -> Settings:

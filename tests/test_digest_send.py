@@ -96,7 +96,8 @@ def test_digest_arrives_with_headers_parts_and_content(
     run = _night_one(con)
     result = send_digest(settings(tmp_path, smtp_url), con, TOPIC, run)
 
-    assert (result.status, result.delivery, result.n_flagged, result.n_new) == ("sent", "smtp", 1, 1)
+    record = result.record
+    assert (record.status, record.delivery, record.n_flagged, record.n_new) == ("sent", "smtp", 1, 1)
     (received,) = inbox.received
     message = received.message
     assert received.mail_from == SENDER
@@ -104,7 +105,7 @@ def test_digest_arrives_with_headers_parts_and_content(
     assert message["From"] == SENDER
     assert message["To"] == "curator@example.org, second@example.org"
     assert message["Subject"] == "[litwatch] magnesium-sleep: 1 flagged, 1 new paper"
-    assert message["Message-ID"] == result.message_id
+    assert message["Message-ID"] == result.record.message_id
     assert message.get_content_type() == "multipart/alternative"
     assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "text/html"]
 
@@ -131,7 +132,7 @@ def test_rerunning_a_sent_digest_sends_nothing(
     run = _night_one(con)
     send_digest(settings(tmp_path, smtp_url), con, TOPIC, run)
     again = send_digest(settings(tmp_path, smtp_url), con, TOPIC, run)
-    assert again.already_done and again.status == "sent"
+    assert again.already_done and again.record.status == "sent"
     assert len(inbox.received) == 1
 
 
@@ -144,7 +145,7 @@ def test_nothing_new_sends_nothing_and_records_skipped(
 
     result = send_digest(settings(tmp_path, smtp_url), con, TOPIC, quiet_night)
 
-    assert result.status == "skipped"
+    assert result.record.status == "skipped"
     assert len(inbox.received) == 1
     assert _status(con, quiet_night) == ("skipped", 0, None)
 
@@ -154,7 +155,7 @@ def test_empty_digest_is_sent_when_the_topic_asks_for_it(
 ) -> None:
     topic = TOPIC.model_copy(update={"schedule": Schedule(send_empty_digest=True)})
     result = send_digest(settings(tmp_path, smtp_url), con, topic, new_run(con, TOPIC.id))
-    assert result.status == "sent"
+    assert result.record.status == "sent"
     (received,) = inbox.received
     assert received.message["Subject"] == "[litwatch] magnesium-sleep: no new papers"
     assert "No new papers and no flags since the last digest." in received.part("text/plain")
@@ -166,7 +167,7 @@ def test_rejected_digest_is_sent_exactly_once_by_the_next_run(
     first = _night_one(con)
     inbox.reject = True
     failed = send_digest(settings(tmp_path, smtp_url), con, TOPIC, first)
-    assert failed.status == "failed" and failed.error is not None and "554" in failed.error
+    assert failed.record.status == "failed" and "554" in (failed.record.error or "")
     assert inbox.received == []
     assert _status(con, first)[0] == "failed"
 
@@ -175,14 +176,14 @@ def test_rejected_digest_is_sent_exactly_once_by_the_next_run(
     add_paper(con, TOPIC.id, second, Paper(105, "Magnesium L-threonate and sleep in adults"))
     result = send_digest(settings(tmp_path, smtp_url), con, TOPIC, second)
 
-    assert [r.run_id for r in result.retried] == [first] and result.retried[0].status == "sent"
-    assert result.status == "sent"
+    assert [r.record.run_id for r in result.retried] == [first] and result.retried[0].record.status == "sent"
+    assert result.record.status == "sent"
     assert [_pmids_in(r) for r in inbox.received] == [{101, 102}, {105}]
-    assert inbox.received[0].message["Message-ID"] == failed.message_id
+    assert inbox.received[0].message["Message-ID"] == failed.record.message_id
     assert _status(con, first) == ("sent", 2, None)
 
     third = new_run(con, TOPIC.id)
-    assert send_digest(settings(tmp_path, smtp_url), con, TOPIC, third).status == "skipped"
+    assert send_digest(settings(tmp_path, smtp_url), con, TOPIC, third).record.status == "skipped"
     assert send_digest(settings(tmp_path, smtp_url), con, TOPIC, second).already_done
     assert len(inbox.received) == 2
 
@@ -194,13 +195,13 @@ def test_unreachable_server_leaves_the_digest_unsent_until_it_answers(
     port = free_port()  # nothing listens here yet: connection refused
     url = f"smtp://127.0.0.1:{port}?timeout=5"
     failed = send_digest(settings(tmp_path, url), con, TOPIC, run)
-    assert failed.status == "failed" and failed.error is not None and "could not be used" in failed.error
+    assert failed.record.status == "failed" and "could not be used" in (failed.record.error or "")
 
     with smtp_server(inbox) as live_port:
         live = f"smtp://127.0.0.1:{live_port}?timeout=10"
         result = send_digest(settings(tmp_path, live), con, TOPIC, run)
         assert send_digest(settings(tmp_path, live), con, TOPIC, run).already_done
-    assert result.status == "sent" and not result.retried
+    assert result.record.status == "sent" and not result.retried
     assert [_pmids_in(r) for r in inbox.received] == [{101, 102}]
 
 
@@ -214,7 +215,7 @@ def test_crash_after_handover_resends_the_identical_message(
 
     result = send_digest(settings(tmp_path, smtp_url), con, TOPIC, run)
 
-    assert result.status == "sent" and not result.already_done
+    assert result.record.status == "sent" and not result.already_done
     first, repeat = inbox.received
     assert first.message["Message-ID"] == repeat.message["Message-ID"]
     assert first.message.as_bytes() == repeat.message.as_bytes()
@@ -226,20 +227,22 @@ def test_dry_run_writes_a_parseable_eml_and_owns_its_papers(
     run = _night_one(con)
     result = send_digest(settings(tmp_path, None), con, TOPIC, run, dry_run=True)
 
-    assert result.status == "sent" and result.delivery == "outbox" and result.eml_path is not None
-    eml = Path(result.eml_path)
+    record = result.record
+    assert record.status == "sent" and record.delivery == "outbox" and record.eml_path is not None
+    eml = Path(record.eml_path)
     assert eml.parent == tmp_path / "outbox" and eml.suffix == ".eml"
     parsed = message_from_bytes(eml.read_bytes(), policy=default)
     assert isinstance(parsed, EmailMessage)
     assert parsed["Subject"] == "[litwatch] magnesium-sleep: 1 flagged, 1 new paper"
-    assert parsed["Message-ID"] == result.message_id
+    assert parsed["Message-ID"] == result.record.message_id
     assert [p.get_content_type() for p in parsed.iter_parts()] == ["text/plain", "text/html"]
     stored = con.execute("SELECT delivery, eml_path FROM digests WHERE run_id = ?", [run]).fetchone()
     assert stored == ("outbox", str(eml))
 
     # The outbox delivered it: a real send for the same run does nothing, and nothing is repeated.
     assert send_digest(settings(tmp_path, smtp_url), con, TOPIC, run).already_done
-    assert send_digest(settings(tmp_path, smtp_url), con, TOPIC, new_run(con, TOPIC.id)).status == "skipped"
+    empty = send_digest(settings(tmp_path, smtp_url), con, TOPIC, new_run(con, TOPIC.id))
+    assert empty.record.status == "skipped"
     assert inbox.received == []
 
 

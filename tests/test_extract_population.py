@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Doc
 
+from extractors.components.participant_sentences import ParticipantSentences
 from extractors.components.population import DATA, PopulationExtractor, PopulationLexicon
 from extractors.models import PopulationAttrs
 from tests.extract_support import labelled, run
+
+RULES = PopulationExtractor(PopulationLexicon.load(DATA / "population.yaml"), participant_sentences=None)
+
+
+def rules_only(abstract: str) -> Doc:
+    """The population rules on every sentence (no participant-sentence classifier), for the phrase forms."""
+    return RULES(run(abstract))
 
 
 def test_total_randomised_is_the_sample_size() -> None:
@@ -54,16 +63,46 @@ def test_years_are_not_counts() -> None:
         # A case-control study's cases and controls; several n = in one sentence are its arms.
         ("We recruited 756 incident breast cancer cases and 789 hospital controls.", 1545),
         ("Women were randomized to the intervention (N = 71) or usual care (N = 34).", 105),
+        # Two arms in one breath; arms listed after an allocation or an inclusion; not "N in each group".
+        ("The TC6 and T-FEC group consisted of 22 and 21 patients, respectively.", 43),
+        ("Thirty-seven and 36 patients were assigned to the control and the experimental groups.", 73),
+        ("The analysis included 23 patients in the RA arm and 24 patients in the SA arm.", 47),
+        ("Forty-two patients were randomized to arm A and 40 were randomized to arm B.", 82),
+        (
+            "A total of 187 patients were assigned to A (n = 95) or B (n = 92), and 87 patients in each "
+            "group completed.",
+            187,
+        ),
+        (
+            "Participants were randomized to control (<75 minutes per week; 41 patients), low-dose "
+            "exercise (150 minutes per week; 38 patients), or high-dose exercise (300 minutes per week; "
+            "37 patients) groups.",
+            116,
+        ),
+        # A count that the later counts of its sentence add up to is their total; an outcome's count is not.
+        ("Women (N=13388) were randomly assigned to receive placebo (n=6707) or tamoxifen (n=6681).", 13388),
+        (
+            "A total of 216 patients were randomised. After 38 months, 71 patients (33%) relapsed or died: "
+            "DD, 33 patients; CS, 38 patients.",
+            216,
+        ),
+        # An enrolment verb or participle before the number, whatever the noun; a section label before it.
+        ("The CPTD Screening Trial enrolled 1905 community-dwelling Medicare beneficiaries.", 1905),
+        ("Of 299 enrolled patients, 127 patients treated with duloxetine were evaluable.", 299),
+        ("Methods: Two hundred and forty-one Latinas with breast cancer were randomized.", 241),
+        # Dates and punctuation-space thousands.
+        ("Trial registration: ISRCTN91372184. Registered 28 September 2014.", None),
+        ("26\u2008054 women were eligible for this analysis.", 26054),
         # Randomised beats completers, wherever the completers are named.
         ("Ninety-eight patients completed the 12-week study. Overall, 120 patients were randomized.", 120),
     ],
 )
-def test_sample_size_rules(abstract: str, expected: int) -> None:
+def test_sample_size_rules(abstract: str, expected: int | None) -> None:
     assert run(abstract)._.sample_size == expected
 
 
 def test_age_range_and_group() -> None:
-    doc = run("We studied children aged 5 to 12 years.")
+    doc = rules_only("We studied children aged 5 to 12 years.")
     [age] = [s for s in doc.spans["population"] if s.label_ == "age"]
     assert age.text == "children aged 5 to 12 years"
     attrs: PopulationAttrs = age._.population
@@ -83,42 +122,68 @@ def test_age_range_and_group() -> None:
     ],
 )
 def test_age_value_forms(abstract: str, span: str) -> None:
-    assert span in labelled(run(abstract), "population", "age")[0]
+    assert span in labelled(rules_only(abstract), "population", "age")[0]
 
 
 def test_durations_are_not_ages() -> None:
     assert (
-        labelled(run("Patients were followed for 10 to 15 years after surgery."), "population", "age") == []
+        labelled(rules_only("Patients were followed for 10 to 15 years after surgery."), "population", "age")
+        == []
     )
 
 
 def test_mean_age() -> None:
-    doc = run("Mean age was 65.2 ± 3.1 years.")
+    doc = rules_only("Mean age was 65.2 ± 3.1 years.")
     [age] = [s._.population for s in doc.spans["population"] if s.label_ == "age"]
     assert age.age_mean == 65.2
 
 
 def test_sex_mentions_are_normalised() -> None:
-    doc = run("Postmenopausal women and men took part.")
+    doc = rules_only("Postmenopausal women and men took part.")
     sexes = {s._.population.sex for s in doc.spans["population"] if s.label_ == "sex"}
     assert sexes == {"female", "male"}
 
 
 def test_condition_after_patients_with() -> None:
-    doc = run("Adults with primary insomnia were recruited from primary care.")
+    doc = rules_only("Adults with primary insomnia were recruited from primary care.")
     assert "primary insomnia" in labelled(doc, "population", "condition")
     assert labelled(doc, "population", "setting") == ["primary care"]
 
 
-def test_conditions_from_participant_entities() -> None:
-    """With conditions_from='participants', a trained recogniser's PARTICIPANTS entity minus its age, sex
-    and count parts becomes the condition (the entity is set by hand here)."""
-    text = "Sixty adults aged 40-60 years with chronic primary insomnia were enrolled."
-    doc = run(text)
-    start = doc.text.index(text)  # the Doc text is title + "\n\n" + abstract
-    entity = doc.char_span(start, start + text.index(" were"), label="PARTICIPANTS")
-    assert entity is not None
-    doc.ents = [entity]
-    lexicon = PopulationLexicon.load(DATA / "population.yaml")
-    PopulationExtractor(lexicon, "PARTICIPANTS", "participants")(doc)
+@pytest.mark.parametrize(
+    ("abstract", "condition"),
+    [
+        ("Forty-one migraine subjects were randomised.", "migraine"),
+        ("Patients with advanced head and neck cancer were enrolled.", "advanced head and neck cancer"),
+        ("Sixty adults with type 2 diabetes mellitus were randomised.", "type 2 diabetes mellitus"),
+        ("We randomised 40 asthmatic children to budesonide or placebo.", "asthmatic"),
+        ("Children scheduled for elective adenotonsillectomy were enrolled.", "elective adenotonsillectomy"),
+    ],
+)
+def test_condition_phrases(abstract: str, condition: str) -> None:
+    assert labelled(rules_only(abstract), "population", "condition") == [condition]
+
+
+def test_abbreviation_defined_after_a_condition_is_one_mention() -> None:
+    doc = rules_only("Patients with coronary artery disease (CAD) were randomised.")
+    assert labelled(doc, "population", "condition") == ["coronary artery disease", "CAD"]
+
+
+def test_descriptors_only_where_participants_are_described() -> None:
+    """Age, sex and condition in a sentence describing the participants are kept; a disease named in the
+    background or the results is not the population's condition."""
+    doc = run(
+        "Insomnia is common in heart failure. Sixty adults with chronic primary insomnia were randomised to "
+        "magnesium or placebo. Sleep efficiency improved more with magnesium than with placebo (p = 0.03)."
+    )
     assert labelled(doc, "population", "condition") == ["chronic primary insomnia"]
+    assert labelled(doc, "population", "age") == ["adults"]
+    assert labelled(rules_only(doc.text), "population", "condition")[0] == "Insomnia"
+
+
+def test_participant_sentences_model_is_deterministic_and_bounded() -> None:
+    gate = ParticipantSentences.load(DATA / "participant_sentences.json")
+    text = "Sixty adults with asthma were randomised. FEV1 improved."
+    ranges = [(0, 40), (41, len(text))]
+    assert gate.flags(text, ranges, 0) == [True, False]
+    assert 0.0 < gate.probability(["bias"]) < 1.0

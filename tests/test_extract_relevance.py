@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.relevance import assess_relevance
+from extractors.relevance import assess_relevance, compiled_near_misses, term_pattern
 from litwatch.topics import Topic, get_topic
 from tests.conftest import REPO
 from tests.extract_support import run
@@ -84,3 +84,15 @@ def test_notices_are_not_relevant(topic: Topic, publication_types: list[str], no
     result = assess_relevance(doc, topic)
     assert not result.relevant
     assert result.reason == f"{notice}, not a study"
+
+
+def test_patterns_are_compiled_once_per_topic(topic: Topic) -> None:
+    compiled_near_misses.cache_clear()
+    term_pattern.cache_clear()
+    results = [
+        assess_relevance(run("Sleep quality was assessed.", title=title), topic)
+        for title in ("Magnesium and sleep", "Intraoperative magnesium sulfate and postoperative pain")
+    ]
+    assert [r.relevant for r in results] == [True, False]
+    assert compiled_near_misses.cache_info().misses == 1
+    assert term_pattern.cache_info().misses == 2  # the intervention's terms and the outcomes'

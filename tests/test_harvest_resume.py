@@ -29,8 +29,12 @@ from pathlib import Path
 from litwatch.harvest import harvest_topic
 from tests.harvest_support import UNTIL, fast_options, magnesium_sleep, settings_for
 settings = settings_for(Path(sys.argv[1]), sys.argv[2])
-harvest_topic(settings, magnesium_sleep(), until=UNTIL, options=fast_options())
+progress = lambda fetched, total: print(fetched, flush=True)
+harvest_topic(settings, magnesium_sleep(), until=UNTIL, options=fast_options(), progress=progress)
 """
+# The harvest reports progress after loading the batch before the one just received, so its third line
+# (after "0" and the first batch) comes once at least one batch has been committed.
+PROGRESS_LINES_BEFORE_KILL = 3
 
 
 def test_killed_harvest_rerun_matches_an_uninterrupted_one(tmp_path: Path, xml_samples: Path) -> None:
@@ -47,13 +51,19 @@ def test_killed_harvest_rerun_matches_an_uninterrupted_one(tmp_path: Path, xml_s
     slow = ServerConfig(faults=FaultConfig(rate_slow=1.0, slow_seconds=0.3))
     with serve_in_thread(corpus_of(records), slow) as server:
         process = subprocess.Popen(
-            [sys.executable, "-c", HARVEST_SCRIPT, str(tmp_path), server.url], cwd=REPO
+            [sys.executable, "-c", HARVEST_SCRIPT, str(tmp_path), server.url],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            text=True,
         )
-        deadline = time.monotonic() + 90
-        while len(server.state.of("efetch")) < 4 and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
+        assert process.stdout is not None
+        for _ in range(PROGRESS_LINES_BEFORE_KILL):
+            process.stdout.readline()
+        workers = child_pids(process.pid)
+        assert workers  # the efetch parse workers were running
         process.kill()
         process.wait(timeout=30)
+    assert wait_until_exited(workers, timeout=20) == set()  # they leave with the killed harvest
     db_path = tmp_path / "litwatch.duckdb"
     partial = stored_pmids(db_path)
     assert 0 < len(partial) < 95  # killed after some batches were committed, before the end
@@ -67,3 +77,30 @@ def test_killed_harvest_rerun_matches_an_uninterrupted_one(tmp_path: Path, xml_s
         )
     assert warehouse_snapshot(db_path) == reference
     assert summary.new == 95 - len(partial) and summary.unchanged == len(partial)
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) ": state, ppid, ...
+
+
+def child_pids(parent: int) -> set[int]:
+    """Live child processes of `parent`, from /proc."""
+    children = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat_fields(int(entry.name))) and fields[1] == str(parent):
+            children.add(int(entry.name))
+    return children
+
+
+def wait_until_exited(pids: set[int], timeout: float) -> set[int]:
+    """The pids still running (not gone, not zombies) after waiting up to `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        running = {pid for pid in pids if (fields := _stat_fields(pid)) and fields[0] != "Z"}
+        if not running or time.monotonic() > deadline:
+            return running
+        time.sleep(0.2)

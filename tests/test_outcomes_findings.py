@@ -10,6 +10,7 @@ from spacy.language import Language
 from extractors.components import register_all
 from extractors.extensions import register_extensions
 from extractors.models import OutcomeAttrs
+from extractors.pipeline import PACKAGE_DIR
 
 
 @cache
@@ -18,7 +19,7 @@ def _nlp() -> Language:
     register_extensions()
     nlp = spacy.blank("en")
     nlp.add_pipe("litwatch_sentences")
-    nlp.add_pipe("litwatch_findings")
+    nlp.add_pipe("litwatch_findings", source=spacy.load(PACKAGE_DIR))
     return nlp
 
 

@@ -38,6 +38,11 @@ def test_greater_improvement_names_no_direction() -> None:
     assert _direction("Drug A gave greater improvement in sleep latency.", "sleep latency") is None
 
 
+def test_change_word_inside_the_outcome_names_it_not_its_direction() -> None:
+    text = "Both doses produced significantly greater pain reductions versus placebo."
+    assert _direction(text, "pain reductions", "", "placebo") == "increase"
+
+
 def test_more_than_a_number_is_not_a_direction_word() -> None:
     text = "Opioid use in the drug A group was more than 20% less than in the placebo group."
     assert _direction(text, "Opioid use", "drug A", "placebo") == "decrease"

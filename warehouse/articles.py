@@ -1,8 +1,9 @@
 """Bulk-load parsed PubMed records into `articles`, `article_versions` and `topic_articles`.
 
-Two steps, never row by row: `stage_records` appends the items, one Arrow table per batch, to a TEMP
-staging table of this connection; `publish_staged` then applies all of them with a handful of
-set-based `INSERT ... SELECT` statements. Rules per PMID (only the LAST staged item per PMID counts,
+Two steps, never row by row: `stage_batches` appends Arrow batches of parsed items (built by
+`warehouse.incoming`, for a harvest in its parse worker process) to a TEMP staging table of this
+connection; `publish_staged` then applies all of them with a handful of set-based `INSERT ... SELECT`
+statements. Rules per PMID (only the LAST staged item per PMID counts,
 so the outcome is deterministic and independent of the batch size):
 
 - unknown PMID -> `new`: version 1 in `article_versions`, a row in `articles`;
@@ -21,58 +22,22 @@ loads. `warehouse.imports.load_file` stages outside and publishes inside one tra
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Literal
 
 import duckdb
-import pyarrow as pa
 
 from litwatch.pubmed.records import DeletedRecord, PubmedRecord
+from warehouse.incoming import DEFAULT_BATCH_SIZE, INCOMING_SCHEMA, IncomingBatch, incoming_batches
 from warehouse.runs import RunCounts, utc_now
 
 EUTILS_SOURCE = "eutils"
 """`source` of harvested records; any other source is a file path and counts as an import."""
 
-DEFAULT_BATCH_SIZE = 500  # small batches keep the Python side of memory low (bench/bench_load.py)
-
 TopicSource = Literal["import", "harvest"]
 
 ItemOutcome = Literal["new", "revised", "unchanged", "deleted", "deleted_unknown"]
-
-_TEXT_LIST = pa.list_(pa.string())
-
-INCOMING_SCHEMA = pa.schema(
-    [
-        ("pmid", pa.int64()),
-        ("seq", pa.int64()),  # arrival order, so the last item per PMID wins
-        ("is_deletion", pa.bool_()),
-        ("content_hash", pa.string()),
-        ("record", pa.string()),
-        ("title", pa.string()),
-        ("abstract", pa.string()),
-        ("vernacular_title", pa.string()),
-        ("journal", pa.string()),
-        ("journal_iso", pa.string()),
-        ("pub_date", pa.date32()),
-        ("pub_year", pa.int32()),
-        ("pub_date_text", pa.string()),
-        ("languages", _TEXT_LIST),
-        ("authors", _TEXT_LIST),
-        ("publication_types", _TEXT_LIST),
-        ("mesh_terms", _TEXT_LIST),
-        ("keywords", _TEXT_LIST),
-        ("doi", pa.string()),
-        ("pmc", pa.string()),
-        ("registry_ids", _TEXT_LIST),
-        ("status", pa.string()),
-        ("date_revised", pa.date32()),
-        ("entrez_date", pa.date32()),
-        ("is_book", pa.bool_()),
-        ("retracted", pa.bool_()),
-    ]
-)
 
 STAGED_TABLE = "litwatch_staged"
 
@@ -188,7 +153,7 @@ class LoadResult:
 
 @dataclass(frozen=True)
 class Staged:
-    """What `stage_records` put in the staging table, before it is published."""
+    """What `stage_batches` put in the staging table, before it is published."""
 
     records: int
     deletions: int
@@ -209,20 +174,33 @@ def load_records(
     Run it inside `transaction()` so the publish is all-or-nothing; for large files use
     `warehouse.imports.load_file`, which stages outside the transaction to keep memory flat.
     """
-    staged = stage_records(con, items, batch_size=batch_size, on_batch=on_batch)
+    batches = incoming_batches(items, batch_size)
+    return load_batches(con, batches, source=source, run_id=run_id, topic=topic, on_batch=on_batch)
+
+
+def load_batches(
+    con: duckdb.DuckDBPyConnection,
+    batches: Iterable[IncomingBatch],
+    *,
+    source: str,
+    run_id: str,
+    topic: str | None,
+    on_batch: Callable[[int], None] | None = None,
+) -> LoadResult:
+    """`load_records` for items already converted to Arrow batches (e.g. by a parse worker process)."""
+    staged = stage_batches(con, batches, on_batch=on_batch)
     result = publish_staged(con, staged, source=source, run_id=run_id, topic=topic)
     drop_staged(con)
     return result
 
 
-def stage_records(
+def stage_batches(
     con: duckdb.DuckDBPyConnection,
-    items: Iterable[PubmedRecord | DeletedRecord],
+    batches: Iterable[IncomingBatch],
     *,
-    batch_size: int = DEFAULT_BATCH_SIZE,
     on_batch: Callable[[int], None] | None = None,
 ) -> Staged:
-    """Append `items` to a fresh TEMP staging table, one Arrow batch at a time.
+    """Append Arrow batches (`warehouse.incoming`) to a fresh TEMP staging table, one at a time.
 
     The staging table belongs to this connection only and never touches the warehouse's tables, so a
     parse error part-way leaves them untouched; DuckDB may spill it to its temp directory, so memory
@@ -230,17 +208,16 @@ def stage_records(
     """
     con.register("litwatch_incoming", INCOMING_SCHEMA.empty_table())
     con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGED_TABLE} AS SELECT * FROM litwatch_incoming")
-    records = deletions = 0
-    for batch in _batches(items, batch_size):
-        con.register("litwatch_incoming", _to_arrow(batch, first_seq=records + deletions))
+    items = deletions = 0
+    for batch in batches:
+        con.register("litwatch_incoming", batch.table)
         con.execute(f"INSERT INTO {STAGED_TABLE} SELECT * FROM litwatch_incoming")
-        batch_deletions = sum(isinstance(item, DeletedRecord) for item in batch)
-        deletions += batch_deletions
-        records += len(batch) - batch_deletions
+        items += len(batch)
+        deletions += batch.deletions
         if on_batch is not None:
             on_batch(len(batch))
     con.unregister("litwatch_incoming")
-    return Staged(records=records, deletions=deletions)
+    return Staged(records=items - deletions, deletions=deletions)
 
 
 def publish_staged(
@@ -282,14 +259,6 @@ def get_article(con: duckdb.DuckDBPyConnection, pmid: int) -> PubmedRecord | Non
     return None if row is None else PubmedRecord.model_validate_json(row[0])
 
 
-def _batches(
-    items: Iterable[PubmedRecord | DeletedRecord], size: int
-) -> Iterator[list[PubmedRecord | DeletedRecord]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
 def _result(staged: Staged, outcomes: list[tuple[int, ItemOutcome]]) -> LoadResult:
     result = LoadResult(records=staged.records, deletions=staged.deletions)
     by_outcome: dict[ItemOutcome, list[int]] = {
@@ -305,55 +274,3 @@ def _result(staged: Staged, outcomes: list[tuple[int, ItemOutcome]]) -> LoadResu
         else:
             by_outcome[outcome].append(pmid)
     return result
-
-
-def _to_arrow(items: list[PubmedRecord | DeletedRecord], first_seq: int) -> pa.Table:
-    """One row tuple per item in a single pass, transposed into typed Arrow columns (schema order)."""
-    rows = [
-        _deletion_row(item.pmid, seq) if isinstance(item, DeletedRecord) else _record_row(item, seq)
-        for seq, item in enumerate(items, start=first_seq)
-    ]
-    columns = zip(*rows, strict=True)  # `items` is never empty (see _batches)
-    arrays = [pa.array(values, type=f.type) for values, f in zip(columns, INCOMING_SCHEMA, strict=True)]
-    return pa.Table.from_arrays(arrays, schema=INCOMING_SCHEMA)
-
-
-_DELETION_PADDING = (None,) * (len(INCOMING_SCHEMA) - 3)
-
-
-def _deletion_row(pmid: int, seq: int) -> tuple[object, ...]:
-    """A deletion carries only pmid, seq and is_deletion."""
-    return (pmid, seq, True, *_DELETION_PADDING)
-
-
-def _record_row(record: PubmedRecord, seq: int) -> tuple[object, ...]:
-    """The record's values in INCOMING_SCHEMA order; its JSON is serialised once, for storage and hash."""
-    payload, content_hash = record.json_and_hash()
-    return (
-        record.pmid,
-        seq,
-        False,
-        content_hash,
-        payload,
-        record.title,
-        record.abstract,
-        record.vernacular_title,
-        record.journal,
-        record.journal_iso,
-        record.pub_date,
-        record.pub_year,
-        record.pub_date_text,
-        record.languages,
-        [author.display for author in record.authors],
-        record.publication_types,
-        record.mesh_terms,
-        record.keywords,
-        record.doi,
-        record.pmc,
-        [f"{r.databank}:{r.accession}" for r in record.registry_ids],
-        record.status,
-        record.date_revised,
-        record.entrez_date,
-        record.is_book,
-        record.is_retracted,
-    )

@@ -10,8 +10,9 @@ import duckdb
 
 from litwatch.errors import WarehouseError
 from litwatch.pubmed.reader import read_records
-from warehouse.articles import DEFAULT_BATCH_SIZE, LoadResult, drop_staged, publish_staged, stage_records
+from warehouse.articles import LoadResult, drop_staged, publish_staged, stage_batches
 from warehouse.connection import transaction
+from warehouse.incoming import DEFAULT_BATCH_SIZE, incoming_batches
 from warehouse.runs import utc_now
 
 
@@ -40,7 +41,8 @@ def load_file(
     """
     sha256 = file_sha256(path)
     try:
-        staged = stage_records(con, read_records(path), batch_size=batch_size, on_batch=on_batch)
+        batches = incoming_batches(read_records(path), batch_size)
+        staged = stage_batches(con, batches, on_batch=on_batch)
         with transaction(con):
             result = publish_staged(con, staged, source=str(path), run_id=run_id, topic=topic)
             con.execute(

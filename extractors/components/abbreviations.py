@@ -15,7 +15,6 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.extensions import register_extensions
 from extractors.models import Abbreviation
 from extractors.text import doc_text, sentence_ranges
 
@@ -113,5 +112,4 @@ class AbbreviationDetector:
 
 @Language.factory("litwatch_abbreviations")
 def make_abbreviations(nlp: Language, name: str) -> AbbreviationDetector:
-    register_extensions()
     return AbbreviationDetector()

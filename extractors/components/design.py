@@ -20,7 +20,6 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.extensions import register_extensions
 from extractors.models import Design
 from extractors.text import abstract_offset, doc_text
 
@@ -200,5 +199,4 @@ class DesignClassifier:
 
 @Language.factory("litwatch_design", default_config={"rules_file": "design.yaml"})
 def make_design(nlp: Language, name: str, rules_file: str) -> DesignClassifier:
-    register_extensions()
     return DesignClassifier(DesignRules.load(DATA / rules_file))

@@ -17,7 +17,6 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.extensions import register_extensions
 from extractors.models import DoseAttrs
 from extractors.text import doc_text, sentence_ranges
 
@@ -225,5 +224,4 @@ class DoseExtractor:
 
 @Language.factory("litwatch_dose", default_config={"lexicon_file": "dose.yaml", "window": 80})
 def make_dose(nlp: Language, name: str, lexicon_file: str, window: int) -> DoseExtractor:
-    register_extensions()
     return DoseExtractor(DoseLexicon.load(DATA / lexicon_file), window)

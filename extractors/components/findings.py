@@ -14,17 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
-from extractors.findings.classifier import classify, load_classifier
+from extractors.findings.classifier import classify
 from extractors.findings.decision import Finding, decide, needs_classifier
 from extractors.findings.direction import read_direction, read_significance_words
 from extractors.findings.features import CharSpan, FindingContext, finding_context, load_cues
 from extractors.models import OutcomeAttrs
-
-EXTRACTORS = Path(__file__).resolve().parents[1]
+from extractors.trained_part import TrainedPart, loaded
 
 
 def _has_result_cue(context: FindingContext) -> bool:
@@ -53,20 +54,41 @@ class _Sentence:
 
 
 def _with_sentences(doc: Doc, group: str) -> list[tuple[Span, _Sentence]]:
-    """Each span of the group with its sentence, read in one pass (`span.sent` and `Span.text` rebuild
-    text from tokens on every call)."""
+    """Each span of the group with its sentence, read in one pass from the sentence-start array
+    (`doc.sents`, `span.sent` and `Span.text` build a Token per token on every call)."""
+    spans = list(doc.spans.get(group, []))
+    if not spans:
+        return []
     text = doc.text
-    sentences = list(doc.sents)
-    starts = [sent.start for sent in sentences]
-    chosen = [sentences[bisect_right(starts, span.start) - 1] for span in doc.spans.get(group, [])]
-    by_start = {s.start: _Sentence(s.start_char, text[s.start_char : s.end_char]) for s in chosen}
-    return [(span, by_start[sent.start]) for span, sent in zip(doc.spans.get(group, []), chosen, strict=True)]
+    starts = np.flatnonzero(doc.to_array(SENT_START) == 1).tolist()
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    ends = [*starts[1:], len(doc)]
+    sentences: dict[int, _Sentence] = {}
+    located = []
+    for span in spans:
+        index = bisect_right(starts, span.start) - 1
+        if index not in sentences:
+            sent = doc[starts[index] : ends[index]]
+            sentences[index] = _Sentence(sent.start_char, text[sent.start_char : sent.end_char])
+        located.append((span, sentences[index]))
+    return located
 
 
 class OutcomeFindings:
-    def __init__(self, group: str, model_dir: Path) -> None:
+    """Its trained part (the classifier's saved pipeline + training.json) is read by `from_disk` from
+    the component's folder of the packaged pipeline, `extractors/model/litwatch_findings/`."""
+
+    def __init__(self, group: str) -> None:
         self.group = group
-        self.model = load_classifier(model_dir)
+        self.trained: TrainedPart | None = None
+
+    def from_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> OutcomeFindings:
+        self.trained = TrainedPart.load(path)
+        return self
+
+    def to_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> None:
+        loaded(self.trained, "litwatch_findings").save(path)
 
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
@@ -74,13 +96,14 @@ class OutcomeFindings:
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
         """Read the outcome clauses of a batch of docs; the classifier sees, in one call, only the
         clauses whose numbers and words leave the finding open."""
+        classifier = loaded(self.trained, "litwatch_findings").nlp
         for batch in minibatch(docs, size=batch_size):
             located = [(span, sent) for doc in batch for span, sent in _with_sentences(doc, self.group)]
             contexts = [self._context(span, sent) for span, sent in located]
             readable = [i for i, context in enumerate(contexts) if _has_result_cue(context)]
             unsure = [i for i in readable if needs_classifier(contexts[i])]
             predictions = dict(
-                zip(unsure, classify([contexts[i].classifier_text for i in unsure], self.model), strict=True)
+                zip(unsure, classify([contexts[i].classifier_text for i in unsure], classifier), strict=True)
             )
             for span, sent in located:
                 span._.outcome = OutcomeAttrs(sentence=sent.text.strip())
@@ -119,9 +142,6 @@ class OutcomeFindings:
         )
 
 
-@Language.factory(
-    "litwatch_findings", default_config={"group": "outcome", "model_dir": "model/finding_classifier"}
-)
-def make_findings(nlp: Language, name: str, group: str, model_dir: str) -> OutcomeFindings:
-    """`model_dir` is relative to the extractors package (the classifier ships with the code)."""
-    return OutcomeFindings(group, EXTRACTORS / model_dir)
+@Language.factory("litwatch_findings", default_config={"group": "outcome"})
+def make_findings(nlp: Language, name: str, group: str) -> OutcomeFindings:
+    return OutcomeFindings(group)

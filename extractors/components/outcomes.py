@@ -1,44 +1,40 @@
 """Outcome mentions: a small trained tagger run over the result sentences, spans in `doc.spans["outcome"]`.
 
-The tagger (`extractors/model/outcome_ner`: a CNN tok2vec + softmax giving B/I/O per token, trained by
-extractors/training/train_outcomes.py on EvidenceOutcomes + PICO corpus train splits; a tagger, since
+The tagger (a CNN tok2vec + softmax giving B/I/O per token, trained by
+extractors/training/train_outcomes.py on EvidenceOutcomes + PICO corpus train splits, saved in this
+component's folder of the packaged pipeline, `extractors/model/litwatch_outcomes/`; a tagger, since
 it runs about twice as fast as a transition NER of the same width) reads only the sentences that can
-report a finding: those in the results part of the abstract (from its Results/Conclusions heading; the
-whole abstract when unstructured) that carry a result cue (a number, a comparison or change word).
-EvidenceOutcomes annotates outcomes only there, and skipping the rest keeps extraction fast. Training
-selects sentences with the same function (`finding_sentences`).
+report a finding: those of the results part of the abstract (from its Results/Conclusions heading; the
+whole abstract when unstructured). EvidenceOutcomes annotates outcomes only there; training reads the
+same sentences (`results_sentences`).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-import spacy
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Tagger
+from spacy.scorer import Scorer
 from spacy.tokens import Doc, Span
+from spacy.training import Example
 from spacy.util import minibatch
 
 from extractors.text import abstract_offset
+from extractors.trained_part import TrainedPart, loaded
 
-EXTRACTORS = Path(__file__).resolve().parents[1]
 TAGGER_NAME = "outcome_tagger"
 _EDGE_PUNCTUATION = set(",;:.([)]")
 RESULTS_HEADING = re.compile(
     r"^[ \t]*(?:ABSTRACT\.)?(?:MAIN\s+|KEY\s+)?(?:RESULTS?|FINDINGS|OUTCOMES?|CONCLUSIONS?|INTERPRETATION)"
     r"(?:\s+AND\s+[A-Z]+)?\s*:",
     re.MULTILINE | re.IGNORECASE,
-)
-RESULT_CUE = re.compile(
-    r"\d|significan|differ|increas|decreas|reduc|improv|higher|lower|greater|\bless\b|fewer|\bmore\b|\bthan\b"
-    r"|compar|versus|\bvs\b|effect|associat|chang|similar|benefit|better|worse|superior|inferior",
-    re.IGNORECASE,
 )
 
 
@@ -49,9 +45,10 @@ def results_start(text: str, from_char: int = 0) -> int:
     return heading.start() if heading else from_char
 
 
-def finding_sentences(doc: Doc, from_char: int) -> list[tuple[int, int]]:
-    """Token ranges of the sentences of the results part (at or after `from_char`) that carry a result
-    cue. Read from arrays, not `doc.sents`: this runs on every abstract."""
+def results_sentences(doc: Doc, from_char: int) -> list[tuple[int, int]]:
+    """Token ranges of the sentences of the results part (at or after `from_char`); every one of them,
+    since outcomes are also named in sentences without a number or change word ("Adverse events were
+    mild"). Read from arrays, not `doc.sents`: this runs on every abstract."""
     if not len(doc):
         return []
     text = doc.text  # built from the tokens on every access: read it once
@@ -61,11 +58,7 @@ def finding_sentences(doc: Doc, from_char: int) -> list[tuple[int, int]]:
     if boundaries[0] != 0:
         boundaries.insert(0, 0)
     chars = [*offsets.tolist(), len(text)]
-    return [
-        (start, end)
-        for start, end in pairwise(boundaries)
-        if chars[start] >= results and RESULT_CUE.search(text, chars[start], chars[end])
-    ]
+    return [(start, end) for start, end in pairwise(boundaries) if chars[start] >= results]
 
 
 def trimmed(span: Span) -> Span | None:
@@ -112,31 +105,58 @@ def _abstract_start(doc: Doc) -> int:
 
 
 class OutcomeSpans:
-    def __init__(
-        self, nlp: Language, model_dir: Path, span_label: str, group: str, min_probability: float
-    ) -> None:
-        recogniser = spacy.load(model_dir, vocab=nlp.vocab)
-        tagger = recogniser.get_pipe(TAGGER_NAME)
-        assert isinstance(tagger, Tagger)
-        self.tagger = tagger
-        self.labels = tuple(self.tagger.labels)
+    """Its trained part (the tagger's saved pipeline + training.json) is read by `from_disk` from the
+    component's folder of the packaged pipeline, `extractors/model/litwatch_outcomes/`."""
+
+    def __init__(self, span_label: str, group: str, min_probability: float | None) -> None:
         self.span_label = span_label
         self.group = group
-        self.min_probability = min_probability
+        self.configured_min_probability = min_probability
+        self.trained: TrainedPart | None = None
+
+    def from_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> OutcomeSpans:
+        """`min_probability` None takes the cut train_outcomes.py chose on the training part's
+        early-stopping documents (recorded in training.json)."""
+        self.trained = TrainedPart.load(path)
+        tagger = self.trained.nlp.get_pipe(TAGGER_NAME)
+        assert isinstance(tagger, Tagger)
+        self.tagger = tagger
+        self.labels = tuple(tagger.labels)
+        self.min_probability = (
+            self.configured_min_probability
+            if self.configured_min_probability is not None
+            else float(self.trained.training["min_probability"])
+        )
+        return self
+
+    def to_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> None:
+        loaded(self.trained, "litwatch_outcomes").save(path)
+
+    def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
+        """Unlabelled span P/R/F of the group, as `spans_<group>_p/r/f` (`spacy evaluate --spans-key`)."""
+        return Scorer.score_spans(
+            examples,
+            f"spans_{self.group}",
+            getter=lambda doc, attr: doc.spans.get(self.group, []),
+            has_annotation=lambda doc: self.group in doc.spans,
+            labeled=False,
+            allow_overlap=True,
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
-        """Tag the finding sentences of a whole batch of docs at once (one model call per batch)."""
+        """Tag the results sentences of a whole batch of docs at once (one model call per batch)."""
+        loaded(self.trained, "litwatch_outcomes")
         for batch in minibatch(docs, size=batch_size):
             # The whole docs go through the model (copying sentences out costs more than the extra
-            # tokens); only the finding sentences are decoded.
+            # tokens); only the results sentences are decoded.
             logits = self.tagger.model.predict(list(batch)) if batch else []
             for doc, doc_logits in zip(batch, logits, strict=True):
                 probabilities = softmax(np.asarray(doc_logits))
                 outcomes = []
-                for sent_start, sent_end in finding_sentences(doc, _abstract_start(doc)):
+                for sent_start, sent_end in results_sentences(doc, _abstract_start(doc)):
                     ranges = bio_spans(probabilities[sent_start:sent_end], self.labels, self.min_probability)
                     for start, end in ranges:
                         span = trimmed(doc[sent_start + start : sent_start + end])
@@ -148,20 +168,9 @@ class OutcomeSpans:
 
 @Language.factory(
     "litwatch_outcomes",
-    default_config={
-        "model_dir": "model/outcome_ner",
-        "span_label": "outcome",
-        "group": "outcome",
-        "min_probability": None,
-    },
+    default_config={"span_label": "outcome", "group": "outcome", "min_probability": None},
 )
 def make_outcomes(
-    nlp: Language, name: str, model_dir: str, span_label: str, group: str, min_probability: float | None
+    nlp: Language, name: str, span_label: str, group: str, min_probability: float | None
 ) -> OutcomeSpans:
-    """`model_dir` is relative to the extractors package (the tagger ships with the code);
-    `min_probability` None takes the cut train_outcomes.py chose on the training part's early-stopping
-    documents (recorded in the model's training.json)."""
-    path = EXTRACTORS / model_dir
-    if min_probability is None:
-        min_probability = float(json.loads((path / "training.json").read_text())["min_probability"])
-    return OutcomeSpans(nlp, path, span_label, group, min_probability)
+    return OutcomeSpans(span_label, group, min_probability)

@@ -7,6 +7,9 @@ enrolment verb such as "were randomised"; 1 = a bare count; 0.5 = one arm "n = 3
 size is the first best-scored count; when no count scores 3, the arms of one sentence are summed
 ("n = 30 ... n = 32" -> 62). A meta-analysis's "12 trials involving 1,234 participants" scores 3, so
 the pooled total wins over per-trial figures.
+
+Age, sex and condition are looked for only in the sentences that the participant-sentence classifier
+(`participant_sentences.py`) judges to describe the participants; setting in every sentence.
 """
 
 from __future__ import annotations
@@ -20,13 +23,15 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.extensions import register_extensions
+from extractors.components.participant_sentences import ParticipantSentences
 from extractors.models import PopulationAttrs
 from extractors.text import doc_text, sentence_ranges
 
 DATA = Path(__file__).parent / "data"
-# Thousands may be split by a comma, a thin space or, before a people noun ("266 064 women"), a plain space.
-COUNT_DIGITS = r"\d{1,3}(?:[,\u2009\u202f ]\d{3})+(?!\d)|\d+"
+# Thousands may be split by a comma, a thin, narrow or punctuation space or, before a people noun ("266 064
+# women"), a plain space.
+THOUSANDS_SEPARATORS = ",\u2008\u2009\u202f "
+COUNT_DIGITS = rf"\d{{1,3}}(?:[{THOUSANDS_SEPARATORS}]\d{{3}})+(?!\d)|\d+"
 # "Of the 885 patients, 442 were assigned...": the pool a sentence divides is the total.
 POOL_BEFORE = re.compile(r"^\W*(?:of|among|from)\s+(?:the\s+|all\s+|these\s+)?$", re.IGNORECASE)
 POOL_SPLIT = re.compile(
@@ -36,11 +41,18 @@ POOL_SPLIT = re.compile(
 )
 # "a randomized trial of 78 breast cancer patients": the study's population, unless a count is enrolled.
 STUDY_OF_BEFORE = re.compile(r"\b(?:trial|study)\b[^.;()]{0,80}?\b(?:of|in|on|among)\s+$", re.IGNORECASE)
-# "to X and M to Y" right after "randomly assigned N patients": arms listed in turn.
-ALLOCATION_REST = re.compile(r"^\s*(?:to|into|between)\b", re.IGNORECASE)
+ALLOCATED_TO = re.compile(r"\b(?:randomi[sz]ed|assigned|allocated)\s+(?:to|into|between)\b", re.IGNORECASE)
+# "Of 299 enrolled patients": a participle of enrolment among the count's modifiers.
+ENROLLED_MODIFIER = re.compile(r"\s(?:enrolled|randomi[sz]ed|recruited)\s", re.IGNORECASE)
+# "to X and M to Y" / "in the A arm and M in the B arm" right after "randomly assigned N patients" /
+# "included N patients": arms listed in turn.
+ALLOCATION_REST = re.compile(
+    r"^\s*(?:to|into|between|in\s+the\b[^.;,()]{0,60}?\b(?:group|arm)\b)", re.IGNORECASE
+)
 # "N patients were assigned to X and M to Y" / "N patients received X, M received Y": arms listed in turn.
 ARM_ALLOCATION = re.compile(
-    r"^\s*(?:(?:were|was)\s+)?(?:randomly\s+)?(?:(?:assigned|allocated|randomi[sz]ed)\s+(?:to|into)|received)\b",
+    r"^\s*(?:(?:were|was)\s+)?(?:randomly\s+)?(?:(?:assigned|allocated|randomi[sz]ed)\s+(?:to|into)|received|receiving|"
+    r"(?:enrolled|included)\s+in\s+the\b[^.;,()]{0,60}?\b(?:group|arm)\b)",
     re.IGNORECASE,
 )
 YEAR_BEFORE = re.compile(
@@ -49,6 +61,22 @@ YEAR_BEFORE = re.compile(
     re.IGNORECASE,
 )
 FLAGS = re.IGNORECASE
+SINGULAR_PEOPLE = (
+    "patient|subject|participant|child|adult|woman|man|individual|person|volunteer|infant|recipient|those"
+)
+NUMBERED_KIND = re.compile(r"\b(?:type|stage|grade|class)\s+$", re.IGNORECASE)
+CONDITION_ABBREVIATION = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9-]{1,9})\s*[);,]")
+# Words inside a condition phrase, never at its end.
+PHRASE_LINKS = frozenset({"of", "and", "or", "to", "the"})
+# Two condition phrases joined by "and"/"or" are one ("head and neck cancer", "asthma or COPD").
+CONDITION_JOINER = re.compile(r"\s*(?:and|or|/|&)\s*", re.IGNORECASE)
+# What a number followed by a word is not a count of people ("12 weeks", "3 centres", "2 groups").
+NOT_PEOPLE_AFTER = (
+    r"(?![\s-]+(?:years?|months?|weeks?|days?|hours?|percent|per\s+cent|of|to|and|or|mg|g|ml|times|trials|"
+    r"studies|groups?|arms?|cent(?:er|re)s|sites|hospitals|institutions|practices|countries|cycles|sessions|"
+    r"courses|doses|minutes|x|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)\b)"
+)
+OUTCOME_PERCENT = re.compile(r"[^.;()]{0,40}\(\s*\d+(?:\.\d+)?\s*%")
 WORD = re.compile(r"[\w'-]+")
 PUNCTUATION = re.compile(r"[,.;:()\[\]\n]")
 
@@ -60,7 +88,7 @@ def _alternation(text: str) -> str:
 def _verb_after(verbs: str) -> re.Pattern[str]:
     """What follows a people noun up to one of `verbs`: "(n = 35) with breast cancer were randomised"."""
     return re.compile(
-        rf"^\s*(?:\([^)]*\)\s*)?(?:(?:with|from|aged|in|at)\b[^,.;()]{{0,120}}?)?(?:who\s+)?"
+        rf"^\s*(?:\([^)]*\)\s*)?(?:(?:with|from|aged|in|at|over|under|older|younger)\b[^,.;()]{{0,150}}?)?(?:who\s+)?"
         rf"(?:were|was|had\s+been|have\s+been|are)?\s*"
         rf"(?:randomly\s+|prospectively\s+|consecutively\s+)?(?:{verbs})\b",
         FLAGS,
@@ -91,6 +119,8 @@ class PopulationLexicon:
     follow_up_after: re.Pattern[str]
     controls_after: re.Pattern[str]
     initial_enrolment: re.Pattern[str]
+    verb_count: re.Pattern[str]
+    pair: re.Pattern[str]
     total_before: re.Pattern[str]
     partial_before: re.Pattern[str]
     ages: list[re.Pattern[str]]
@@ -99,8 +129,10 @@ class PopulationLexicon:
     condition_heads: frozenset[str]
     condition_suffixes: tuple[str, ...]
     condition_cue: re.Pattern[str]
+    condition_tail: re.Pattern[str]
+    people_noun: re.Pattern[str]
+    not_condition_before_people: frozenset[str]
     condition_stop: frozenset[str]
-    people: frozenset[str]
     settings: list[re.Pattern[str]]
 
     @classmethod
@@ -108,11 +140,13 @@ class PopulationLexicon:
         data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
         words = {str(k): int(v) for k, v in data["number_words"].items()}
         word_alt = "|".join(sorted(words, key=len, reverse=True))
-        number = rf"(?:{COUNT_DIGITS}|(?:{word_alt})(?:(?:-|\s+|\s+and\s+)(?:{word_alt}))*)"
+        # Atomic, so that "Thirty-seven and 36" is never cut back to "Thirty" to satisfy what follows.
+        number = rf"(?>{COUNT_DIGITS}|(?:{word_alt})(?:(?:-|\s+|\s+and\s+)(?:{word_alt}))*)"
         nouns = _alternation(data["population_nouns"])
         verbs = _alternation(data["enrolment_verbs"])
         follow_up = _alternation(data["follow_up_verbs"])
         heads = _alternation(data["condition_heads"])
+        people = rf"{nouns}|{SINGULAR_PEOPLE}"
         return cls(
             number_words=words,
             count=re.compile(
@@ -125,7 +159,7 @@ class PopulationLexicon:
             ),
             more_arms=re.compile(
                 rf"(?:,|;|\band\b|\bversus\b|\bvs\.?)\s*(?:and\s+)?(?P<num>{number})\s+(?:(?:{nouns})\s+)?"
-                r"(?:(?:were|was)\s+)?(?:(?:randomly\s+)?(?:assigned|allocated)\s+)?(?:to|into|in|received|receiving)\b",
+                r"(?:(?:were|was)\s+)?(?:(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+)?(?:to|into|in(?!\s+(?:each|both|all)\b)|received|receiving)\b",
                 FLAGS,
             ),
             not_a_count_before=re.compile(
@@ -141,12 +175,26 @@ class PopulationLexicon:
             controls_after=re.compile(
                 rf"^[^.;()]{{0,60}}?\band\s+(?P<num>{number})\s+(?:[\w-]+\s+){{0,3}}?controls\b", FLAGS
             ),
-            # "Forty-six postmenopausal BCS (stage I-II) were randomized": a sentence-initial number whose
-            # noun the lexicon lacks, with an enrolment verb before the sentence ends.
+            # "Forty-six postmenopausal BCS (stage I-II) were randomized", "Methods: Eighty female, ...
+            # patients (...) ... were randomly assigned": a sentence-initial number (after a section label)
+            # whose noun the lexicon lacks, with an enrolment verb before the sentence ends.
             initial_enrolment=re.compile(
-                rf"^\W*(?P<num>{number})(?=[\s-]+[A-Za-z])(?![\s-]+(?:years?|months?|weeks?|days?|hours?|"
-                rf"percent|per\s+cent|of|to|mg|g|ml|times|trials|studies)\b)[^.;]{{0,150}}?"
-                rf"\b(?:were|was)\s+(?:randomly\s+)?(?:{verbs})\b",
+                rf"^\W*(?:[A-Z][A-Za-z ]{{2,30}}:\s*)?(?P<num>{number})(?=[\s-]+[A-Za-z]){NOT_PEOPLE_AFTER}"
+                rf"[^.;]{{0,250}}?\b(?:were|was)\s+(?:randomly\s+)?(?:{verbs})\b",
+                FLAGS,
+            ),
+            # "enrolled 1905 community-dwelling ... beneficiaries": a number right after a verb that only
+            # people take, whatever noun follows.
+            verb_count=re.compile(
+                rf"\b(?:randomi[sz]ed|enrolled|recruited|accrued)\s+(?:a\s+total\s+of\s+|all\s+)?(?P<num>{number})"
+                rf"(?=[\s-]+[A-Za-z]){NOT_PEOPLE_AFTER}",
+                FLAGS,
+            ),
+            # "Thirty-seven and 36 patients were assigned to ...", "consisted of 22 and 21 patients,
+            # respectively": two arms named in one breath.
+            pair=re.compile(
+                rf"(?<![\w.,/±≤≥<>~-])(?P<num>{number})\s+and\s+(?P<second>{number})\s+(?:{data['noun_modifiers']}"
+                rf"(?:{nouns})\b)?\s*(?P<verb>(?:were|was)\s+(?:randomly\s+)?(?:{verbs})\b)?",
                 FLAGS,
             ),
             enrolment_before=re.compile(rf"\b(?:{verbs})\s+(?:a\s+total\s+of\s+|all\s+|the\s+)?$", FLAGS),
@@ -157,17 +205,22 @@ class PopulationLexicon:
             sexes=[(k, re.compile(v, FLAGS)) for k, v in data["sex"].items()],
             condition_heads=frozenset(heads.lower().split("|")),
             condition_suffixes=tuple(data["condition_suffixes"]),
-            condition_cue=re.compile(data["condition_cues"], FLAGS),
+            condition_cue=re.compile(
+                rf"\b(?:{people}){data['condition_cues']}|{data['condition_cues_alone']}", FLAGS
+            ),
+            condition_tail=re.compile(data["condition_tails"], FLAGS),
+            people_noun=re.compile(rf"\b(?:{people})\b", FLAGS),
+            not_condition_before_people=frozenset(
+                _alternation(data["not_condition_before_people"]).split("|")
+            ),
             condition_stop=frozenset(_alternation(data["condition_stop"]).lower().split("|")),
-            people=frozenset(nouns.lower().split("|"))
-            | {"patient", "subject", "participant", "child", "adult"},
             settings=[re.compile(p, FLAGS) for p in data["setting"]],
         )
 
     def parse_count(self, text: str) -> int:
         """'1,234' -> 1234; 'One hundred and seventy-six' -> 176."""
         if text[0].isdigit():
-            return int(re.sub(r"[,\u2009\u202f ]", "", text))
+            return int(re.sub(f"[{THOUSANDS_SEPARATORS}]", "", text))
         total, current = 0, 0
         for word in re.split(r"[-\s]+", text.lower()):
             if word == "and":
@@ -183,16 +236,18 @@ class PopulationLexicon:
 
 
 class PopulationExtractor:
-    def __init__(self, lexicon: PopulationLexicon, participants_label: str, conditions_from: str) -> None:
+    def __init__(
+        self, lexicon: PopulationLexicon, participant_sentences: ParticipantSentences | None
+    ) -> None:
         self.lexicon = lexicon
-        self.participants_label = participants_label
-        self.conditions_from = conditions_from
+        self.participant_sentences = participant_sentences
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
         counts_by_sentence: list[list[Count]] = []
         text = doc_text(doc)
-        for base, end in sentence_ranges(doc):
+        ranges = sentence_ranges(doc)
+        for base, end in ranges:
             sentence = text[base:end]
             counts = self.counts(sentence)
             counts_by_sentence.append(counts)
@@ -206,20 +261,24 @@ class PopulationExtractor:
                     "sample_size",
                     PopulationAttrs(sample_size=count.value),
                 )
-        title_end = doc._.title_length or 0
-        seen: set[tuple[bool, str, str]] = set()
-        found = self.descriptors(text)
-        if self.conditions_from != "rules":
-            found = self._with_participant_conditions(doc, text, found, spans)
-        for label, start, end, attrs in found:
-            # A repeated descriptor ("children" ten times) is one fact: keep its first mention per section.
-            key = (start < title_end, label, text[start:end].lower())
-            if key not in seen:
-                seen.add(key)
-                self._add(doc, spans, 0, start, end, label, attrs)
+        for start, end in self._non_overlapping(self.lexicon.settings, text):
+            self._add(doc, spans, 0, start, end, "setting", PopulationAttrs(setting=text[start:end].lower()))
+        # Age, sex and condition describe the population only where a sentence describes the participants
+        # ("Patients with asthma were randomised"), not in the background or the results.
+        for base, end in self._participant_ranges(text, ranges, doc._.title_length or 0):
+            for label, start, stop, attrs in self.descriptors(text[base:end]):
+                self._add(doc, spans, base, start, stop, label, attrs)
         doc.spans["population"] = spans
         doc._.sample_size = self.sample_size(counts_by_sentence)
         return doc
+
+    def _participant_ranges(
+        self, text: str, ranges: list[tuple[int, int]], title_end: int
+    ) -> list[tuple[int, int]]:
+        if self.participant_sentences is None:
+            return ranges
+        flags = self.participant_sentences.flags(text, ranges, title_end)
+        return [span for span, flag in zip(ranges, flags, strict=True) if flag]
 
     @staticmethod
     def _add(
@@ -242,7 +301,12 @@ class PopulationExtractor:
                 score = 3.0
             elif before.rstrip().endswith("%") or lex.partial_before.search(before):
                 score = 0.5
-            elif lex.total_before.search(before) or allocated or lex.enrolment_after.match(after_noun):
+            elif (
+                lex.total_before.search(before)
+                or allocated
+                or lex.enrolment_after.match(after_noun)
+                or ENROLLED_MODIFIER.search(match.group(0))
+            ):
                 score = 3.0
             elif lex.follow_up_after.match(after_noun) or STUDY_OF_BEFORE.search(before):
                 score = 2.75
@@ -270,17 +334,48 @@ class PopulationExtractor:
                 value = lex.parse_count(match.group("num"))
                 if value >= 2:
                     found.append(Count(value, match.start("num"), match.end("num"), 3.0))
+        for match in lex.pair.finditer(sentence):
+            before = sentence[: match.start()]
+            first, second = lex.parse_count(match.group("num")), lex.parse_count(match.group("second"))
+            if self._is_year(first, before) or self._is_year(second, "and "):
+                continue
+            if match.group("verb") or lex.total_before.search(before) or lex.enrolment_before.search(before):
+                value = first + second
+                found = [c for c in found if c.start not in (match.start("num"), match.start("second"))]
+                found.append(Count(value, match.start("num"), match.end("num"), 3.0))
         initial = lex.initial_enrolment.match(sentence)
-        if initial and not any(c.start == initial.start("num") for c in found):
-            value = lex.parse_count(initial.group("num"))
-            if value >= 2:
-                found.append(Count(value, initial.start("num"), initial.end("num"), 3.0))
+        for match in ([initial] if initial else []) + list(lex.verb_count.finditer(sentence)):
+            value = lex.parse_count(match.group("num"))
+            is_new = not any(c.start == match.start("num") for c in found)
+            if value >= 2 and is_new and not self._is_year(value, sentence[: match.start("num")]):
+                found.append(Count(value, match.start("num"), match.end("num"), 3.0))
         arms = [self._arm_count(sentence, match) for match in lex.arm.finditer(sentence)]
         if len(arms) >= 2:
             # "randomized to A (N = 71) or B (N = 34)": several n = in a sentence are its arms.
+            arms = self._pools_as_totals(sentence, arms)
             arms = [arm if arm.score >= 3.0 else Count(arm.value, arm.start, arm.end, 0.5) for arm in arms]
         found.extend(arms)
-        return sorted(found, key=lambda c: c.start)
+        allocation = ALLOCATED_TO.search(sentence)
+        bare = [c for c in found if c.score == 1.0 and allocation and c.start > allocation.end()]
+        if len(bare) >= 2:
+            # "randomized to control (...; 41 patients), low dose (...; 38 patients) or ...": the arms.
+            found = [Count(c.value, c.start, c.end, 0.5) if c in bare else c for c in found]
+        return self._pools_as_totals(sentence, sorted(found, key=lambda c: c.start))
+
+    @staticmethod
+    def _pools_as_totals(sentence: str, counts: list[Count]) -> list[Count]:
+        """ "Women (N=13388) ... were assigned to placebo (n = 6707) or tamoxifen (n = 6681)": a count that
+        equals the sum of two or more consecutive counts after it in its sentence is their total (not an
+        outcome's count such as "71 patients (33%) relapsed: A, 33 patients; B, 38 patients")."""
+        totals = []
+        for i, count in enumerate(counts):
+            later = [c.value for c in counts[i + 1 :]]
+            sums = {sum(later[j:k]) for j in range(len(later)) for k in range(j + 2, len(later) + 1)}
+            is_pool = (
+                count.score >= 1.0 and count.value in sums and not OUTCOME_PERCENT.match(sentence, count.end)
+            )
+            totals.append(Count(count.value, count.start, count.end, 3.0) if is_pool else count)
+        return totals
 
     @staticmethod
     def _is_year(value: int, before: str) -> bool:
@@ -338,7 +433,7 @@ class PopulationExtractor:
         return max(singles) if singles else None
 
     def descriptors(self, sentence: str) -> list[tuple[str, int, int, PopulationAttrs]]:
-        """Age, sex, condition and setting spans in a text (none crosses a line or a full stop)."""
+        """Age, sex and condition spans in a sentence."""
         found: list[tuple[str, int, int, PopulationAttrs]] = []
         for start, end in self._non_overlapping(self.lexicon.ages, sentence):
             found.append(("age", start, end, self.age_attrs(sentence[start:end])))
@@ -347,8 +442,6 @@ class PopulationExtractor:
                 found.append(("sex", match.start(), match.end(), PopulationAttrs(sex=sex)))  # type: ignore[arg-type]
         for start, end in self.conditions(sentence):
             found.append(("condition", start, end, PopulationAttrs(condition=sentence[start:end].lower())))
-        for start, end in self._non_overlapping(self.lexicon.settings, sentence):
-            found.append(("setting", start, end, PopulationAttrs(setting=sentence[start:end].lower())))
         return found
 
     @staticmethod
@@ -405,70 +498,62 @@ class PopulationExtractor:
                 if not self._joins(text, word, start):
                     break
                 start = word.start()
-            spans.append((start, head.end()))
+            tail = lex.condition_tail.match(text, head.end())
+            spans.append((start, tail.end() if tail else head.end()))
         for cue in lex.condition_cue.finditer(text):
-            end = cue.end()
-            for count, word in enumerate(WORD.finditer(text, cue.end(), cue.end() + 120)):
-                if count >= 6 or not self._joins(text, word, end if count else word.start()):
+            end = last = cue.end()
+            for count, word in enumerate(WORD.finditer(text, cue.end(), cue.end() + 160)):
+                # "mild to moderate asthma", "cancer of the cervix": a link word joins before a content word.
+                is_link = word.group(0).lower() in PHRASE_LINKS and count > 0
+                if count >= 10 or not (is_link or self._joins(text, word, last if count else word.start())):
                     break
-                end = word.end()
+                if PUNCTUATION.search(text, last, word.start()) and count:
+                    break
+                last = word.end()
+                end = end if is_link else word.end()
             if end > cue.end():
                 spans.append((cue.end(), end))
-        return self._merge(spans)
+        spans.extend(self._before_people(text))
+        merged = self._merge(spans, text)
+        # "autism spectrum disorder (ASD)": the abbreviation defined right after a condition names it too.
+        abbreviations = [m.span(1) for _, end in merged if (m := CONDITION_ABBREVIATION.match(text, end))]
+        return sorted(set(merged + abbreviations))
+
+    def _before_people(self, text: str) -> list[tuple[int, int]]:
+        """ "asthmatic children", "renal transplant recipients", "mentally ill adults": the words before a
+        people noun, unless they name age, sex, origin or the study ("young", "male", "randomised")."""
+        spans: list[tuple[int, int]] = []
+        for noun in self.lexicon.people_noun.finditer(text):
+            run: list[re.Match[str]] = []
+            for word in reversed(list(WORD.finditer(text, max(0, noun.start() - 60), noun.start()))[-3:]):
+                lowered = word.group(0).lower()
+                neighbour = run[-1].start() if run else noun.start()
+                if lowered in self.lexicon.not_condition_before_people or not self._joins(
+                    text, word, neighbour
+                ):
+                    break
+                run.append(word)
+            if run:
+                spans.append((run[-1].start(), run[0].end()))
+        return spans
 
     def _joins(self, text: str, word: re.Match[str], neighbour: int) -> bool:
         """`word` may join the phrase next to it: a content word with no punctuation in between."""
         lowered = word.group(0).lower()
-        if lowered in self.lexicon.condition_stop or lowered[0].isdigit():
+        if lowered in self.lexicon.condition_stop:
             return False
+        if lowered[0].isdigit() and not NUMBERED_KIND.search(text, max(0, word.start() - 8), word.start()):
+            return False  # a number joins only as "type 2", "stage 3", "grade 1"
+        if all(part in self.lexicon.number_words for part in lowered.split("-")):
+            return False  # "Forty-one migraine subjects": the count is not part of the condition
         gap = text[word.end() : neighbour] if word.end() <= neighbour else text[neighbour : word.start()]
         return not PUNCTUATION.search(gap)
 
-    def _with_participant_conditions(
-        self, doc: Doc, text: str, found: list[tuple[str, int, int, PopulationAttrs]], counts: list[Span]
-    ) -> list[tuple[str, int, int, PopulationAttrs]]:
-        """Conditions from the trained participants recogniser: each PARTICIPANTS entity minus the age, sex
-        and count parts found by the rules, trimmed of people nouns and stop words at its edges."""
-        taken = [(s, e) for label, s, e, _ in found if label in ("age", "sex")]
-        taken += [(span.start_char, span.end_char) for span in counts]
-        derived: list[tuple[int, int]] = []
-        for entity in doc.ents:
-            if entity.label_ != self.participants_label:
-                continue
-            words = [
-                w
-                for w in WORD.finditer(text, entity.start_char, entity.end_char)
-                if not any(s < w.end() and w.start() < e for s, e in taken)
-            ]
-            runs: list[list[re.Match[str]]] = []
-            for word in words:
-                if runs and not PUNCTUATION.search(text[runs[-1][-1].end() : word.start()]):
-                    runs[-1].append(word)
-                else:
-                    runs.append([word])
-            for run in runs:
-                while run and self._edge_word(run[0].group(0)):
-                    run.pop(0)
-                while run and self._edge_word(run[-1].group(0)):
-                    run.pop()
-                if run:
-                    derived.append((run[0].start(), run[-1].end()))
-        rules = [(s, e) for label, s, e, _ in found if label == "condition"]
-        merged = self._merge(derived + rules) if self.conditions_from == "both" else self._merge(derived)
-        others = [item for item in found if item[0] != "condition"]
-        return others + [("condition", s, e, PopulationAttrs(condition=text[s:e].lower())) for s, e in merged]
-
-    def _edge_word(self, word: str) -> bool:
-        lowered = word.lower()
-        return (
-            lowered in self.lexicon.condition_stop or lowered[0].isdigit() or lowered in self.lexicon.people
-        )
-
     @staticmethod
-    def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
         merged: list[tuple[int, int]] = []
         for start, end in sorted(spans):
-            if merged and start <= merged[-1][1]:
+            if merged and (start <= merged[-1][1] or CONDITION_JOINER.fullmatch(text, merged[-1][1], start)):
                 merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
             else:
                 merged.append((start, end))
@@ -479,15 +564,15 @@ class PopulationExtractor:
     "litwatch_population",
     default_config={
         "lexicon_file": "population.yaml",
-        "participants_label": "PARTICIPANTS",
-        "conditions_from": "rules",
+        "participant_sentences_file": "participant_sentences.json",
     },
 )
 def make_population(
-    nlp: Language, name: str, lexicon_file: str, participants_label: str, conditions_from: str
+    nlp: Language, name: str, lexicon_file: str, participant_sentences_file: str
 ) -> PopulationExtractor:
-    """`conditions_from`: rules, participants (trained recogniser's entities) or both."""
-    register_extensions()
-    return PopulationExtractor(
-        PopulationLexicon.load(DATA / lexicon_file), participants_label, conditions_from
+    """`participant_sentences_file`: the sentence classifier's weights in `data/` ("" keeps descriptors in
+    every sentence)."""
+    gate = (
+        ParticipantSentences.load(DATA / participant_sentences_file) if participant_sentences_file else None
     )
+    return PopulationExtractor(PopulationLexicon.load(DATA / lexicon_file), gate)

@@ -2,7 +2,7 @@
 reports a significant increase, a significant decrease or no significant difference for its outcome.
 
 Trained by `extractors/training/train_findings.py` on Evidence Inference 2.0 train prompts; the
-saved pipeline (one `textcat`) lives in `extractors/model/finding_classifier/`.
+saved pipeline (one `textcat`) lives in `extractors/model/litwatch_findings/`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from spacy.language import Language
 
 from extractors.components import register_all
 
-MODEL_DIR = Path(__file__).resolve().parents[1] / "model" / "finding_classifier"
+MODEL_DIR = Path(__file__).resolve().parents[1] / "model" / "litwatch_findings"
 INCREASED, DECREASED, NO_DIFFERENCE = "increased", "decreased", "no_difference"
 CLASSES = (INCREASED, DECREASED, NO_DIFFERENCE)
 

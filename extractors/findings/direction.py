@@ -91,6 +91,9 @@ def _flipped(text: str, cue_start: int, cue_end: int, arms: dict[str, CharSpan])
 
 def read_direction(text: str, outcome: CharSpan | None, arms: dict[str, CharSpan]) -> RuleDirection | None:
     words = _direction_words(text)
+    if outcome is not None:
+        # A change word inside the outcome names it ("pain reduction was greater with X"), not its direction.
+        words = tuple(w for w in words if not (outcome.start <= w[0] < outcome.end))
     if not words:
         return None
     anchor = outcome.start if outcome is not None else 0

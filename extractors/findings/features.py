@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Literal
@@ -44,9 +44,29 @@ class Cues:
     comparator: re.Pattern[str]
 
 
+_Trie = dict[str, "_Trie"]
+
+
+def _trie_regex(node: _Trie) -> str:
+    """The alternation of a character trie. Longer continuations are tried before stopping, so the
+    longest phrase wins as in a longest-first list; shared prefixes make Python's regex engine several
+    times faster than such a list."""
+    branches = [re.escape(char) + _trie_regex(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
+
+
 def _phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
-    ordered = sorted(phrases, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b", re.IGNORECASE)
+    """Any of the phrases as whole words, case-insensitive; the longest one wins where several match."""
+    trie: _Trie = {}
+    for phrase in phrases:
+        node = trie
+        for char in phrase.lower():
+            node = node.setdefault(char, {})
+        node[""] = {}  # a phrase ends here
+    return re.compile(r"\b(?:" + _trie_regex(trie) + r")\b", re.IGNORECASE)
 
 
 @cache
@@ -121,12 +141,16 @@ def locate_arm(description: str, text: str, other: str = "", outcome: str = "") 
     return min(hits, key=lambda span: span.start) if hits else None
 
 
+@lru_cache(maxsize=4096)  # every outcome of a sentence asks again
+def _clause_bounds(text: str) -> tuple[int, ...]:
+    return (0, *(m.start() for m in CLAUSE_BREAK.finditer(text)), len(text))
+
+
 def clause_around(text: str, span: CharSpan | None) -> tuple[str, int]:
     """The clause of a sentence that contains `span` (split at ";", "whereas", "but"...), and its offset."""
     if span is None:
         return text, 0
-    bounds = [0, *(m.start() for m in CLAUSE_BREAK.finditer(text)), len(text)]
-    for start, end in pairwise(bounds):
+    for start, end in pairwise(_clause_bounds(text)):
         if start <= span.start < end:
             # A clause without numbers or cue words would lose the verdict, so keep the sentence then.
             clause = text[start:end]
@@ -171,15 +195,30 @@ _SPREAD_BEFORE = re.compile(r"(?:[(\[±]|\+/-|\bSD)\s*$")
 _PAIRED = re.compile(r"\brespectively\b|\bversus\b|\bvs\.?\s", re.IGNORECASE)
 
 
-def _direction_arm_tokens(text: str, cues: Cues, arms: dict[str, CharSpan]) -> list[str]:
+@lru_cache(maxsize=4096)
+def _first_direction_word(text: str) -> tuple[int, str] | None:
+    """Where the first increase or decrease word of a clause is, and which it is."""
+    cues = load_cues()
+    matches = ((getattr(cues, name).search(text), name) for name in ("increase", "decrease"))
+    found = [(match.start(), name) for match, name in matches if match]
+    return min(found) if found else None
+
+
+@lru_cache(maxsize=4096)
+def _cue_names(text: str) -> tuple[str, ...]:
+    """The cue classes whose words occur in a clause (the same clause is read once per outcome in it)."""
+    cues = load_cues()
+    names = ("not_significant", "significant", "increase", "decrease", "improve", "worsen")
+    return tuple(name for name in names if getattr(cues, name).search(text))
+
+
+def _direction_arm_tokens(text: str, arms: dict[str, CharSpan]) -> list[str]:
     """Which arm is named just before and just after the first direction word: "compx increased" and
     "higher in intvx than compx" point opposite ways for the intervention."""
-    found = [
-        (m.start(), name) for name in ("increase", "decrease") for m in getattr(cues, name).finditer(text)
-    ]
-    if not found or not arms:
+    first = _first_direction_word(text)
+    if first is None or not arms:
         return []
-    position, direction = min(found)
+    position, direction = first
     tokens: list[str] = []
     before = [(span.end, name) for name, span in arms.items() if span.end <= position]
     after = [(span.start, name) for name, span in arms.items() if span.start > position]
@@ -218,7 +257,6 @@ def compare_arms(
 
 def cue_tokens(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> list[str]:
     """Pseudo-words for what rules can read off a clause; the classifier weighs them."""
-    cues = load_cues()
     tokens: list[str] = []
     verdict = stats.significant
     if verdict is not None:
@@ -230,11 +268,9 @@ def cue_tokens(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> list[
     effect = stats.main_effect
     if effect is not None:
         tokens.append("cueeffectbelownull" if effect.value < effect.null_value else "cueeffectabovenull")
-    for name in ("not_significant", "significant", "increase", "decrease", "improve", "worsen"):
-        if getattr(cues, name).search(text):
-            tokens.append(f"cue{name.replace('_', '')}")
+    tokens.extend(f"cue{name.replace('_', '')}" for name in _cue_names(text))
     intervention, comparator = arms.get("intervention"), arms.get("comparator")
-    tokens.extend(_direction_arm_tokens(text, cues, arms))
+    tokens.extend(_direction_arm_tokens(text, arms))
     if intervention and comparator:
         tokens.append("cueorderic" if intervention.start < comparator.start else "cueorderci")
     arm_direction = compare_arms(text, stats, arms)
@@ -243,6 +279,7 @@ def cue_tokens(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> list[
     return tokens
 
 
+@lru_cache(maxsize=4096)
 def _has_significance_cue(text: str) -> bool:
     cues = load_cues()
     stats = parse_statistics(text)

@@ -36,9 +36,11 @@ _EFFECT_NAMES: list[tuple[EffectKind, str]] = [
     ("smd", r"(?:standardi[sz]ed\s+mean\s+differences?|SMDs?|Cohen'?s\s+d|Hedges'?\s+g|effect\s+sizes?)"),
     ("mean_difference", r"(?:weighted\s+)?(?:mean\s+differences?|MDs?|WMDs?|differences?)"),
 ]
+# One word boundary and a look at the first letter before trying the names: several times faster than
+# letting every name try every position.
 _EFFECT = re.compile(
-    "(?:"
-    + "|".join(f"(?P<{kind}>\\b{name}\\b)" for kind, name in _EFFECT_NAMES)
+    r"\b(?=[AaOoRrIiHhSsCcEeWwMmDd])(?:"
+    + "|".join(f"(?P<{kind}>{name}\\b)" for kind, name in _EFFECT_NAMES)
     + ")"
     + r"(?:\s*\([^)]{0,20}\))?\s*(?:of|was|were|is|=|:|,)?\s*(?P<value>"
     + NUMBER

@@ -1,8 +1,8 @@
 """Train the outcome span tagger from the EvidenceOutcomes + PICO corpus train splits.
 
 Usage: uv run python -m extractors.training.train_outcomes [--data /work/shared/data] [--out DIR]
-(default out: extractors/model/outcome_ner). Each training document is one sentence that extraction
-would read (`extractors.components.outcomes.finding_sentences`), tagged B/I/O from the gold spans.
+(default out: extractors/model/litwatch_outcomes). Each training document is one sentence that extraction
+would read (`extractors.components.outcomes.results_sentences`), tagged B/I/O from the gold spans.
 Writes the trained spaCy pipeline to --out and `training.json` beside it (seed, data hashes, scores).
 """
 
@@ -23,12 +23,13 @@ from spacy.pipeline import Tagger
 from spacy.tokens import Doc, DocBin
 
 from extractors.components import register_all
-from extractors.components.outcomes import EXTRACTORS, TAGGER_NAME, bio_spans, finding_sentences, softmax
+from extractors.components.outcomes import TAGGER_NAME, bio_spans, results_sentences, softmax
+from extractors.pipeline import PACKAGE_DIR
 from extractors.training.outcome_corpus import SpanDoc, corpus_files, is_early_stopping_doc, read_corpus
 
 CONFIG = Path(__file__).with_name("outcome_tagger.cfg")
 CORPORA = ("evidence_outcomes", "pico_corpus")
-DEFAULT_OUT = EXTRACTORS / "model" / "outcome_ner"
+DEFAULT_OUT = PACKAGE_DIR / "litwatch_outcomes"  # the component's folder of the packaged pipeline
 SEED = 13
 TOKENIZER = {"nlp": {"tokenizer": {"@tokenizers": "litwatch_abstract_tokenizer.v1"}}}
 
@@ -54,12 +55,12 @@ def bio_tags(doc: Doc, spans: Iterable[tuple[int, int]]) -> list[str]:
 
 
 def sentence_docs(reader: Language, item: SpanDoc) -> list[Doc]:
-    """The finding sentences of one abstract as tagged Docs."""
+    """The results sentences of one abstract as tagged Docs."""
     doc = reader(item.text)
     title_end = item.text.find("\n\n")
     tags = bio_tags(doc, item.spans)
     docs = []
-    for start, end in finding_sentences(doc, title_end + 2 if title_end >= 0 else 0):
+    for start, end in results_sentences(doc, title_end + 2 if title_end >= 0 else 0):
         sent = doc[start:end]
         sentence_doc = sent.as_doc()
         for token, tag in zip(sentence_doc, tags[sent.start : sent.end], strict=True):

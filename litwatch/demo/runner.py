@@ -12,7 +12,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from flows.results import NightlyResult, TopicFailure
@@ -76,20 +76,6 @@ def demo_settings(out_dir: Path) -> Settings:
     )
 
 
-def _environment(settings: Settings, eutils_url: str) -> dict[str, str]:
-    return {
-        "LITWATCH_DB": str(settings.db_path),
-        "LITWATCH_TOPICS": str(settings.topics_dir),
-        "LITWATCH_EUTILS_URL": eutils_url,
-        "NCBI_EMAIL": settings.ncbi_email,
-        "NCBI_API_KEY": "",
-        "LITWATCH_SMTP_URL": "",
-        "LITWATCH_SMTP_FROM": settings.smtp_from,
-        "LITWATCH_OUTBOX": str(settings.outbox_dir),
-        "LITWATCH_REPORTS": str(settings.reports_dir),
-    }
-
-
 @contextmanager
 def _environ(values: dict[str, str]) -> Iterator[None]:
     """The flow reads its settings from the environment: set them for one night, then restore."""
@@ -148,11 +134,13 @@ def run_demo(
     settings = prepare_output(out_dir, topics_source or repo_topics_dir())
     result = DemoResult(settings)
     for night in plan:
-        with serve_in_thread(_corpus(night)) as server, _environ(_environment(settings, server.url)):
-            try:
-                outcome = run_nightly(list(DEMO_TOPICS), until=night.day, dry_run=True)
-            except NightlyRunFailed as failed:
-                outcome = failed.result
+        with serve_in_thread(_corpus(night)) as server:
+            night_settings = replace(settings, eutils_url=server.url)
+            with _environ(night_settings.to_env()):
+                try:
+                    outcome = run_nightly(list(DEMO_TOPICS), until=night.day, dry_run=True)
+                except NightlyRunFailed as failed:
+                    outcome = failed.result
         done = DemoNight(night, outcome)
         result.nights.append(done)
         if on_night is not None:

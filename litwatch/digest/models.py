@@ -97,29 +97,22 @@ class DigestRecord:
 
 @dataclass(frozen=True)
 class DigestResult:
-    """What `send_digest` did for one topic and run, plus earlier unsent digests it retried."""
+    """What `send_digest` did for one topic and run (its `digests` row as it now stands), plus the
+    earlier unsent digests it retried."""
 
-    topic: str
-    run_id: str
-    status: DigestStatus
-    subject: str | None = None
-    message_id: str | None = None
-    n_flagged: int = 0
-    n_new: int = 0
-    delivery: Delivery | None = None
-    eml_path: str | None = None
-    error: str | None = None
+    record: DigestRecord
     already_done: bool = False
     retried: tuple[DigestResult, ...] = ()
 
     def summary(self) -> str:
         """One line for the terminal and for flow logs."""
-        what = f"digest {self.topic} / {self.run_id}"
+        record = self.record
+        what = f"digest {record.topic} / {record.run_id}"
         if self.already_done:
-            return f"{what}: already {self.status}, nothing sent."
-        if self.status == "skipped":
+            return f"{what}: already {record.status}, nothing sent."
+        if record.status == "skipped":
             return f"{what}: nothing new, nothing sent."
-        if self.status == "failed":
-            return f"{what}: not sent ({self.error}); it will be retried on the next run."
-        where = f"written to {self.eml_path}" if self.delivery == "outbox" else "sent over SMTP"
-        return f"{what}: {self.n_flagged} flagged, {self.n_new} new, {where}."
+        if record.status == "failed":
+            return f"{what}: not sent ({record.error}); it will be retried on the next run."
+        where = f"written to {record.eml_path}" if record.delivery == "outbox" else "sent over SMTP"
+        return f"{what}: {record.n_flagged} flagged, {record.n_new} new, {where}."

@@ -63,20 +63,11 @@ def _channel(settings: Settings, topic: Topic, dry_run: bool) -> Channel:
     return SmtpChannel(parse_smtp_url(settings.smtp_url), settings.smtp_from)
 
 
-def _result(record: DigestRecord, *, already_done: bool = False) -> DigestResult:
-    return DigestResult(
-        topic=record.topic,
-        run_id=record.run_id,
-        status=record.status,
-        subject=record.subject,
-        message_id=record.message_id,
-        n_flagged=record.n_flagged,
-        n_new=record.n_new,
-        delivery=record.delivery,
-        eml_path=record.eml_path,
-        error=record.error,
-        already_done=already_done,
-    )
+def _stored(con: duckdb.DuckDBPyConnection, topic_id: str, run_id: str) -> DigestRecord:
+    """The digest row just written for (topic, run)."""
+    record = store.get_digest(con, topic_id, run_id)
+    assert record is not None  # every caller wrote the row first
+    return record
 
 
 def _attempt(con: duckdb.DuckDBPyConnection, record: DigestRecord, channel: Channel) -> DigestResult:
@@ -88,9 +79,7 @@ def _attempt(con: duckdb.DuckDBPyConnection, record: DigestRecord, channel: Chan
     else:
         refused = f"refused by the server: {', '.join(receipt.refused)}" if receipt.refused else None
         store.record_sent(con, record.topic, record.run_id, receipt.delivery, receipt.eml_path, refused)
-    updated = store.get_digest(con, record.topic, record.run_id)
-    assert updated is not None  # the row was written before delivery
-    return _result(updated)
+    return DigestResult(_stored(con, record.topic, record.run_id))
 
 
 def _retry(con: duckdb.DuckDBPyConnection, record: DigestRecord, channel: Channel) -> DigestResult:
@@ -116,14 +105,14 @@ def send_digest(
     )
     existing = store.get_digest(con, topic.id, run_id)
     if existing is not None and existing.status in ("sent", "skipped"):
-        result = _result(existing, already_done=True)
+        result = DigestResult(existing, already_done=True)
     elif existing is not None:
         result = _retry(con, existing, channel)
     else:
         digest = store.digest_for_run(con, topic.id, run_id)
         if digest.is_empty and not topic.schedule.send_empty_digest:
             store.record_skipped(con, topic.id, run_id, topic.recipients)
-            return DigestResult(topic=topic.id, run_id=run_id, status="skipped", retried=retried)
+            return DigestResult(_stored(con, topic.id, run_id), retried=retried)
         message = compose_digest(
             digest, sender=settings.smtp_from, recipients=topic.recipients, question=topic.question
         )
@@ -135,9 +124,7 @@ def send_digest(
             str(message["Message-ID"]),
             message.as_bytes().decode("utf-8"),
         )
-        record = store.get_digest(con, topic.id, run_id)
-        assert record is not None  # just inserted
-        result = _attempt(con, record, channel)
+        result = _attempt(con, _stored(con, topic.id, run_id), channel)
     return replace(result, retried=retried)
 
 

@@ -43,6 +43,8 @@ EXPIRED_HISTORY = re.compile(
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^>]*>", re.S)
 _XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
 _ERROR_TEXT = re.compile(rb"<ERROR>(.*?)</ERROR>", re.S)
+_RECORD_START = re.compile(rb"<Pubmed(?:Book)?Article[\s>]")
+_ARTICLE_SET_END = re.compile(rb"</PubmedArticleSet>\s*$")
 
 T = TypeVar("T")
 
@@ -154,6 +156,21 @@ def parse_efetch(body: bytes, expected: int) -> list[ParsedItem]:
     return items
 
 
+def checked_efetch_body(body: bytes, expected: int) -> bytes:
+    """The body of an efetch batch that looks whole, checked without parsing it (milliseconds).
+
+    A body cut short (no closing tag) or with fewer record elements than expected is retryable at
+    once; `parse_efetch`, run later in a parse worker, is the full check.
+    """
+    _raise_if_expired(body)
+    if expected and not _ARTICLE_SET_END.search(body[-200:]):
+        raise RetryableResponse("efetch body is truncated (no closing </PubmedArticleSet>)")
+    found = len(_RECORD_START.findall(body))
+    if found < expected:
+        raise RetryableResponse(f"efetch returned {found} of {expected} records")
+    return body
+
+
 class EutilsClient:
     """esearch/efetch against one E-utilities base URL; `transport` and `rate` are seams for tests."""
 
@@ -216,6 +233,24 @@ class EutilsClient:
 
     def efetch(self, search: SearchResult, retstart: int, retmax: int) -> list[ParsedItem]:
         """One batch from the history server; at least `min(retmax, count - retstart)` records or a retry."""
+        return self.efetch_as(search, retstart, retmax, parse_efetch)
+
+    def efetch_body(self, search: SearchResult, retstart: int, retmax: int) -> bytes:
+        """The raw body of one batch, retried until `checked_efetch_body` accepts it (parse it later)."""
+        return self.efetch_as(search, retstart, retmax, checked_efetch_body)
+
+    def count_late_failure(self) -> None:
+        """A body accepted at first but rejected by the full parse later: a failure; its refetch a retry."""
+        self.stats.failed_requests += 1
+        self.stats.retries += 1
+
+    def efetch_as(
+        self, search: SearchResult, retstart: int, retmax: int, parse: Callable[[bytes, int], T]
+    ) -> T:
+        """`efetch` with the body read by `parse(body, expected_records)`, e.g. in a parse worker process.
+
+        `parse` must raise RetryableResponse for a truncated body or too few records, as `parse_efetch`.
+        """
         if search.webenv is None or search.query_key is None:
             raise ValueError("efetch from history needs an esearch made with usehistory")
         params: dict[str, str | int] = {
@@ -227,7 +262,7 @@ class EutilsClient:
             "retmode": "xml",
         }
         expected = max(0, min(retmax, search.count - retstart))
-        return self._call("efetch", params, lambda body: parse_efetch(body, expected))
+        return self._call("efetch", params, lambda body: parse(body, expected))
 
     def _call(self, utility: str, params: dict[str, str | int], parse: Callable[[bytes], T]) -> T:
         url = f"{self.base_url}{utility}.fcgi"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from extractors.components.population import DATA, PopulationLexicon
+from extractors.components.population import COUNT_DIGITS, DATA, PopulationLexicon
 from extractors.scoring.common import (
     BratEntity,
     limited,
@@ -29,7 +29,7 @@ from extractors.scoring.splits import is_dev
 
 
 def parse_count(text: str, lexicon: PopulationLexicon) -> int | None:
-    match = re.search(r"\d{1,3}(?:[,\u2009\u202f ]\d{3})+(?!\d)|\d+", text)
+    match = re.search(COUNT_DIGITS, text)
     if match:
         return lexicon.parse_count(match.group(0))
     try:
