@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
 from rapidfuzz import fuzz
 
@@ -22,6 +23,7 @@ from litwatch.topics import Outcome, Topic
 
 FUZZY_THRESHOLD = 85.0
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"[A-Za-z0-9]+")
 
 
 def normalise(text: str) -> str:
@@ -41,12 +43,19 @@ def _contains(haystack: str, phrase: str) -> bool:
     return bool(phrase) and f" {phrase} " in f" {haystack} "
 
 
-def _match_score(text: str, expanded: str, outcome: Outcome) -> float:
-    """100 for an exact name/synonym/abbreviation, 90+ for a contained phrase, else the fuzzy score."""
-    plain, wide = normalise(text), normalise(expanded)
-    phrases = [normalise(p) for p in (outcome.name, *outcome.synonyms)]
-    words = set(re.findall(r"[A-Za-z0-9]+", text)) | set(re.findall(r"[A-Za-z0-9]+", expanded))
-    if any(plain == p or wide == p for p in phrases) or (text.strip() in outcome.abbreviations):
+@cache
+def _phrases(name: str, synonyms: tuple[str, ...]) -> tuple[str, ...]:
+    """An outcome's name and synonyms, normalised (once per outcome, not once per mention)."""
+    return tuple(normalise(p) for p in (name, *synonyms))
+
+
+def _match_score(plain: str, wide: str, words: set[str], stripped: str, outcome: Outcome) -> float:
+    """100 for an exact name/synonym/abbreviation, 90+ for a contained phrase, else the fuzzy score.
+
+    `plain`/`wide` are the normalised mention without/with abbreviations expanded, `words` the words of
+    both, `stripped` the mention as written."""
+    phrases = _phrases(outcome.name, tuple(outcome.synonyms))
+    if any(plain == p or wide == p for p in phrases) or (stripped in outcome.abbreviations):
         return 100.0
     contained = [p for p in phrases if _contains(plain, p) or _contains(wide, p)]
     if contained or any(a in words for a in outcome.abbreviations):
@@ -58,9 +67,11 @@ def _match_score(text: str, expanded: str, outcome: Outcome) -> float:
 def concept_for(text: str, abbreviations: Iterable[Abbreviation], topic: Topic) -> Outcome | None:
     """The topic outcome a mention names, or None."""
     expanded = expand_abbreviations(text, abbreviations)
+    plain, wide = normalise(text), normalise(expanded)
+    words = set(_WORD.findall(text)) | set(_WORD.findall(expanded))
     best: tuple[float, Outcome] | None = None
     for outcome in topic.outcomes:
-        score = _match_score(text, expanded, outcome)
+        score = _match_score(plain, wide, words, text.strip(), outcome)
         if score >= FUZZY_THRESHOLD and (best is None or score > best[0]):
             best = (score, outcome)
     return best[1] if best else None

@@ -25,6 +25,7 @@ from extractors.findings.decision import Finding, decide, needs_classifier
 from extractors.findings.direction import read_direction, read_significance_words
 from extractors.findings.features import CharSpan, FindingContext, finding_context, load_cues
 from extractors.models import OutcomeAttrs
+from extractors.text import doc_text
 from extractors.trained_part import TrainedPart, loaded
 
 
@@ -59,7 +60,7 @@ def _with_sentences(doc: Doc, group: str) -> list[tuple[Span, _Sentence]]:
     spans = list(doc.spans.get(group, []))
     if not spans:
         return []
-    text = doc.text
+    text = doc_text(doc)
     starts = np.flatnonzero(doc.to_array(SENT_START) == 1).tolist()
     if not starts or starts[0] != 0:
         starts.insert(0, 0)

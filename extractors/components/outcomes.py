@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 from spacy.util import minibatch
 
-from extractors.text import abstract_offset
+from extractors.text import abstract_offset, doc_text
 from extractors.trained_part import TrainedPart, loaded
 
 TAGGER_NAME = "outcome_tagger"
@@ -51,7 +51,7 @@ def results_sentences(doc: Doc, from_char: int) -> list[tuple[int, int]]:
     mild"). Read from arrays, not `doc.sents`: this runs on every abstract."""
     if not len(doc):
         return []
-    text = doc.text  # built from the tokens on every access: read it once
+    text = doc_text(doc)  # `doc.text` rebuilds the string from every token on each access
     results = results_start(text, from_char)
     offsets, starts = doc.to_array([IDX, SENT_START]).T
     boundaries = [*np.flatnonzero(starts == 1).tolist(), len(doc)]
