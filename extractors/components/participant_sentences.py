@@ -30,6 +30,7 @@ def sentence_features(text: str, ranges: list[tuple[int, int]], title_end: int) 
     `title_end`."""
     headings = [(m.start(), m.group(1).strip().lower()) for m in HEADING.finditer(text)]
     body = [i for i, (start, _) in enumerate(ranges) if start >= title_end]
+    place_in_body = {sentence: place for place, sentence in enumerate(body)}
     features: list[list[str]] = []
     for index, (start, end) in enumerate(ranges):
         words = ["0" if w[0].isdigit() else w for w in FEATURE_WORD.findall(text[start:end].lower())]
@@ -43,7 +44,7 @@ def sentence_features(text: str, ranges: list[tuple[int, int]], title_end: int) 
         else:
             heading = next((label for at, label in reversed(headings) if at <= start), "none")
             names.add(f"h:{heading}")
-            names.add(f"pos:{POSITION_BUCKETS * body.index(index) // max(len(body), 1)}")
+            names.add(f"pos:{POSITION_BUCKETS * place_in_body[index] // len(body)}")
         features.append(sorted(names))
     return features
 

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from extractors.pipeline import PACKAGE_DIR, build_pipeline
+from litwatch.paths import remove_path
 
 
 def package(out: Path = PACKAGE_DIR, trained_parts: Path = PACKAGE_DIR) -> list[str]:
@@ -28,10 +29,7 @@ def package(out: Path = PACKAGE_DIR, trained_parts: Path = PACKAGE_DIR) -> list[
         entries = sorted(entry.name for entry in staged.iterdir())
         for name in entries:
             target = out / name
-            if target.is_dir():
-                shutil.rmtree(target)
-            elif target.exists():
-                target.unlink()
+            remove_path(target)
             shutil.move(staged / name, target)
     return entries
 

@@ -26,6 +26,7 @@ from extractors.components import register_all
 from extractors.components.outcomes import TAGGER_NAME, bio_spans, results_sentences, softmax
 from extractors.pipeline import PACKAGE_DIR
 from extractors.training.outcome_corpus import SpanDoc, corpus_files, is_early_stopping_doc, read_corpus
+from litwatch.paths import remove_path
 
 CONFIG = Path(__file__).with_name("outcome_tagger.cfg")
 CORPORA = ("evidence_outcomes", "pico_corpus")
@@ -149,8 +150,7 @@ def train(data_root: Path, out: Path) -> dict[str, object]:
             work / "out",
             overrides={"paths.train": str(work / "fit.spacy"), "paths.dev": str(work / "held.spacy")},
         )
-        if out.exists():
-            shutil.rmtree(out)
+        remove_path(out)
         # The last checkpoint, not "model-best": tag accuracy (mostly O tags) is a poor stopping signal.
         shutil.copytree(work / "out" / "model-last", out)
         min_probability, f1_by_cut = choose_min_probability(out, work / "held.spacy")

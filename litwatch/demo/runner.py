@@ -19,6 +19,7 @@ from flows.results import NightlyResult, TopicFailure
 from litwatch.config import Settings
 from litwatch.demo.replay import Night, load_bundled_records, replay
 from litwatch.errors import InputError, TopicError
+from litwatch.paths import remove_path
 from litwatch.pubmed.corpus import Corpus
 from litwatch.pubmed.eutils_server import serve_in_thread
 
@@ -96,11 +97,7 @@ def prepare_output(out_dir: Path, topics_source: Path) -> Settings:
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"Demo output {out_dir} exists and is not a folder.")
     for name in DEMO_ARTEFACTS:
-        path = out_dir / name
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
+        remove_path(out_dir / name)
     settings = demo_settings(out_dir)
     settings.topics_dir.mkdir(parents=True)
     for topic_id in DEMO_TOPICS:
