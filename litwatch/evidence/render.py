@@ -1,11 +1,13 @@
 """Render a `Report` as JSON (the source of truth), Markdown or a single self-contained HTML file.
 
 Templates live beside this module; HTML is autoescaped (titles and sentences come from PubMed), and
-Markdown escapes the characters a Markdown viewer would treat as HTML.
+Markdown backslash-escapes the characters a Markdown viewer would treat as HTML, so the plain text
+still reads "p < 0.001".
 """
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -16,8 +18,12 @@ from litwatch.evidence.report import Report
 ReportFormat = Literal["md", "html", "json"]
 
 
+_MARKDOWN_HTML = re.compile(r"([\\<>&])")
+
+
 def _markdown_text(value: object) -> str:
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """CommonMark backslash escapes: inert in a viewer, readable as plain text."""
+    return _MARKDOWN_HTML.sub(r"\\\1", str(value))
 
 
 def _full_stop(value: str) -> str:
