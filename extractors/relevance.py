@@ -68,10 +68,12 @@ def compiled_near_misses(intervention_terms: tuple[str, ...]) -> tuple[CompiledN
 
 
 def outcome_terms(topic: Topic, doc: Doc) -> tuple[str, ...]:
-    """Names and synonyms; an abbreviation counts only where the abstract defines it."""
+    """Names and synonyms (of outcomes and their measures); an abbreviation counts only where the
+    abstract defines it."""
     terms = [t for o in topic.outcomes for t in (o.name, *o.synonyms)]
+    terms += [t for o in topic.outcomes for m in o.measures for t in (m.name, *m.synonyms)]
     defined = {a.short for a in (doc._.abbreviations or [])}
-    terms += [a for o in topic.outcomes for a in o.abbreviations if a in defined]
+    terms += [a for o in topic.outcomes for a in o.all_abbreviations if a in defined]
     return tuple(terms)
 
 

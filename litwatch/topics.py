@@ -27,16 +27,37 @@ class Intervention(BaseModel):
         return [*self.terms, *self.forms]
 
 
-class Outcome(BaseModel):
-    """A canonical outcome a curator tracks, the words that name it, and which direction is good."""
+Better = Literal["lower", "higher"]
+
+
+class Measure(BaseModel):
+    """A scale or instrument that measures an outcome but runs its own way: a better sleep quality is
+    a *lower* Pittsburgh Sleep Quality Index score."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: str
     synonyms: list[str] = Field(default_factory=list)
     abbreviations: list[str] = Field(default_factory=list)
-    better: Literal["lower", "higher"] = "higher"
+    better: Better
+
+
+class Outcome(BaseModel):
+    """A canonical outcome a curator tracks, the words that name it, and which direction is good;
+    `measures` lists instruments whose scores run the other way (or need their own direction)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    synonyms: list[str] = Field(default_factory=list)
+    abbreviations: list[str] = Field(default_factory=list)
+    better: Better = "higher"
     kind: Literal["clinical", "mechanistic"] = "clinical"
+    measures: list[Measure] = Field(default_factory=list)
+
+    @property
+    def all_abbreviations(self) -> list[str]:
+        return [*self.abbreviations, *(a for m in self.measures for a in m.abbreviations)]
 
 
 class Schedule(BaseModel):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from extractors.models import Abbreviation, Mention, OutcomeAttrs
+from extractors.models import Abbreviation, Direction, Mention, OutcomeAttrs
 from extractors.outcome_mapping import FUZZY_THRESHOLD, concept_for, effect_of, map_mentions
-from litwatch.topics import Outcome, Topic
+from litwatch.topics import Measure, Outcome, Topic
 
 TOPIC = Topic(
     id="magnesium-sleep",
@@ -16,6 +16,14 @@ TOPIC = Topic(
         ),
         Outcome(name="sleep duration", synonyms=["total sleep time"], abbreviations=["TST"], better="higher"),
         Outcome(name="sleep efficiency", abbreviations=["SE"], better="higher"),
+        Outcome(
+            name="sleep quality",
+            better="higher",
+            measures=[
+                Measure(name="Pittsburgh Sleep Quality Index", abbreviations=["PSQI"], better="lower"),
+                Measure(name="sleep disturbance", better="lower"),
+            ],
+        ),
     ],
 )
 
@@ -25,8 +33,8 @@ def _abbreviation(short: str, long: str) -> Abbreviation:
 
 
 def _concept(text: str, abbreviations: list[Abbreviation] | None = None) -> str | None:
-    outcome = concept_for(text, abbreviations or [], TOPIC)
-    return outcome.name if outcome else None
+    match = concept_for(text, abbreviations or [], TOPIC)
+    return match.outcome.name if match else None
 
 
 def test_synonym_maps_to_canonical_name() -> None:
@@ -70,25 +78,49 @@ def test_unmapped_outcome_keeps_concept_none() -> None:
 
 
 def test_significant_decrease_of_a_lower_is_better_outcome_is_benefit() -> None:
-    assert effect_of(OutcomeAttrs(direction="decrease", significant=True), TOPIC.outcomes[0]) == "benefit"
+    assert effect_of(OutcomeAttrs(direction="decrease", significant=True), "lower") == "benefit"
 
 
 def test_significant_decrease_of_a_higher_is_better_outcome_is_harm() -> None:
-    assert effect_of(OutcomeAttrs(direction="decrease", significant=True), TOPIC.outcomes[1]) == "harm"
+    assert effect_of(OutcomeAttrs(direction="decrease", significant=True), "higher") == "harm"
 
 
 def test_significant_increase_of_a_higher_is_better_outcome_is_benefit() -> None:
-    assert effect_of(OutcomeAttrs(direction="increase", significant=True), TOPIC.outcomes[2]) == "benefit"
+    assert effect_of(OutcomeAttrs(direction="increase", significant=True), "higher") == "benefit"
 
 
 def test_non_significant_change_is_null() -> None:
-    assert effect_of(OutcomeAttrs(direction="decrease", significant=False), TOPIC.outcomes[0]) == "null"
+    assert effect_of(OutcomeAttrs(direction="decrease", significant=False), "lower") == "null"
 
 
 def test_unknown_significance_is_unclear() -> None:
-    assert effect_of(OutcomeAttrs(direction="decrease", significant=None), TOPIC.outcomes[0]) == "unclear"
+    assert effect_of(OutcomeAttrs(direction="decrease", significant=None), "lower") == "unclear"
 
 
 def test_improved_is_benefit_whatever_the_direction_of_the_scale() -> None:
     attrs = OutcomeAttrs(direction="unclear", significant=True, polarity="improved")
-    assert effect_of(attrs, TOPIC.outcomes[0]) == "benefit"
+    assert effect_of(attrs, "lower") == "benefit"
+
+
+def _effect(text: str, direction: Direction) -> tuple[str | None, str]:
+    mention = Mention(
+        kind="outcome",
+        label="outcome",
+        section="abstract",
+        start_char=0,
+        end_char=len(text),
+        text=text,
+        outcome=OutcomeAttrs(direction=direction, significant=True),
+    )
+    [mapped] = map_mentions([mention], [], TOPIC)
+    return mapped.concept, mapped.effect
+
+
+def test_a_measure_names_its_outcome_and_judges_by_its_own_direction() -> None:
+    assert _effect("global PSQI score", "decrease") == ("sleep quality", "benefit")
+    assert _effect("PSQI", "increase") == ("sleep quality", "harm")
+    assert _effect("sleep disturbance", "decrease") == ("sleep quality", "benefit")
+
+
+def test_the_outcome_itself_keeps_the_outcome_direction() -> None:
+    assert _effect("subjective sleep quality", "increase") == ("sleep quality", "benefit")

@@ -16,6 +16,20 @@ def test_shipped_topics_validate() -> None:
     assert latency.better == "lower"
     assert "SOL" in latency.abbreviations
     assert "magnesium citrate" in magnesium.intervention.forms
+    quality = next(o for o in magnesium.outcomes if o.name == "sleep quality")
+    psqi = next(m for m in quality.measures if "PSQI" in m.abbreviations)
+    assert (quality.better, psqi.better) == ("higher", "lower")
+    assert "PSQI" in quality.all_abbreviations
+
+
+def test_a_measure_needs_its_direction(tmp_path: Path) -> None:
+    path = tmp_path / "zinc-colds.yaml"
+    path.write_text(
+        "id: zinc-colds\nquestion: Does zinc shorten colds?\nquery: zinc AND cold\n"
+        "outcomes:\n  - name: cold duration\n    measures:\n      - {name: Jackson score}\n"
+    )
+    with pytest.raises(TopicError, match=r"outcomes\.0\.measures\.0\.better"):
+        load_topic_file(path)
 
 
 def test_three_line_topic_is_enough(tmp_path: Path) -> None:
