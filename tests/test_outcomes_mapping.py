@@ -37,6 +37,22 @@ def _concept(text: str, abbreviations: list[Abbreviation] | None = None) -> str 
     return match.outcome.name if match else None
 
 
+def _mapped(text: str, direction: Direction) -> tuple[str | None, str]:
+    """(concept, effect) of a significant finding on the mention `text`."""
+    mention = Mention(
+        kind="outcome",
+        label="outcome",
+        section="abstract",
+        start_char=0,
+        end_char=len(text),
+        text=text,
+        outcome=OutcomeAttrs(direction=direction, significant=True),
+    )
+    [mapped] = map_mentions([mention], [], TOPIC)
+    assert mapped.topic == TOPIC.id
+    return mapped.concept, mapped.effect
+
+
 def test_synonym_maps_to_canonical_name() -> None:
     assert _concept("total sleep time") == "sleep duration"
 
@@ -64,17 +80,7 @@ def test_fuzzy_match_below_threshold_stays_unmapped() -> None:
 
 
 def test_unmapped_outcome_keeps_concept_none() -> None:
-    mention = Mention(
-        kind="outcome",
-        label="outcome",
-        section="abstract",
-        start_char=0,
-        end_char=14,
-        text="blood pressure",
-        outcome=OutcomeAttrs(direction="decrease", significant=True),
-    )
-    [mapped] = map_mentions([mention], [], TOPIC)
-    assert (mapped.concept, mapped.effect, mapped.topic) == (None, "unclear", "magnesium-sleep")
+    assert _mapped("blood pressure", "decrease") == (None, "unclear")
 
 
 def test_significant_decrease_of_a_lower_is_better_outcome_is_benefit() -> None:
@@ -102,25 +108,11 @@ def test_improved_is_benefit_whatever_the_direction_of_the_scale() -> None:
     assert effect_of(attrs, "lower") == "benefit"
 
 
-def _effect(text: str, direction: Direction) -> tuple[str | None, str]:
-    mention = Mention(
-        kind="outcome",
-        label="outcome",
-        section="abstract",
-        start_char=0,
-        end_char=len(text),
-        text=text,
-        outcome=OutcomeAttrs(direction=direction, significant=True),
-    )
-    [mapped] = map_mentions([mention], [], TOPIC)
-    return mapped.concept, mapped.effect
-
-
 def test_a_measure_names_its_outcome_and_judges_by_its_own_direction() -> None:
-    assert _effect("global PSQI score", "decrease") == ("sleep quality", "benefit")
-    assert _effect("PSQI", "increase") == ("sleep quality", "harm")
-    assert _effect("sleep disturbance", "decrease") == ("sleep quality", "benefit")
+    assert _mapped("global PSQI score", "decrease") == ("sleep quality", "benefit")
+    assert _mapped("PSQI", "increase") == ("sleep quality", "harm")
+    assert _mapped("sleep disturbance", "decrease") == ("sleep quality", "benefit")
 
 
 def test_the_outcome_itself_keeps_the_outcome_direction() -> None:
-    assert _effect("subjective sleep quality", "increase") == ("sleep quality", "benefit")
+    assert _mapped("subjective sleep quality", "increase") == ("sleep quality", "benefit")
