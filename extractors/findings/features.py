@@ -106,15 +106,27 @@ def _distinctive(word: str) -> bool:
     return sum(c.isupper() or c.isdigit() for c in word) >= 2 or len(word) >= 7
 
 
+_ACRONYM_SKIP = frozenset({"of", "and", "the", "with", "plus", "in", "for", "to", "a", "an", "or"})
+
+
+def _initials(head: str) -> str | None:
+    """The acronym of a 3-6 word name ("Cyclophosphamide Methotrexate Fluorouracil" -> "CMF")."""
+    words = [w for w in re.findall(r"[A-Za-z]+", head) if w.lower() not in _ACRONYM_SKIP]
+    return "".join(w[0] for w in words).upper() if 3 <= len(words) <= 6 else None
+
+
 def arm_keys(description: str, other: str = "") -> list[str]:
     """Short names an arm goes by in a sentence: the description, its parts in and before brackets,
-    and its specific words that the other arm's description lacks ("CLF" for "controlled limited formula
-    (CLF)")."""
+    its specific words that the other arm's description lacks ("CLF" for "controlled limited formula
+    (CLF)"), and the initials of its name ("CMF")."""
     description = description.strip()
     keys = [description, *re.findall(r"\(([^()]{2,40})\)", description)]
     head = description.split("(")[0].strip()
     if head:
         keys.append(head)
+        initials = _initials(head)
+        if initials and initials != _initials(other.split("(")[0]):
+            keys.append(initials)
     other_words = {w.lower() for w in _WORD.findall(other)} | generic_arm_words()
     keys.extend(w for w in _WORD.findall(description) if _distinctive(w) and w.lower() not in other_words)
     return [k for k in dict.fromkeys(keys) if k]
