@@ -19,22 +19,24 @@ from extractors.findings.statistics import NUMBER, Statistics, to_float
 ArmDirection = Literal["increase", "decrease"]
 NEAREST_WINDOW = 60
 _ARM_NUMBER = re.compile(r"(?P<num>" + NUMBER + r")\s*(?P<pct>%?)")
-# Not an arm's result: a spread ("49.4 (3.0)", "± 2.7", "SD 4.7"), a range or IQR ("range, 2-6", "IQR 8
-# to 12.3"), the upper end of a range ("84-114"), a denominator ("19 out of 70", "27/44"), a time point or
-# label ("week 14", "group 2", "n = 16"), a unit's exponent ("mL−1").
+# Not an arm's result: a spread ("± 2.7", "SD 4.7"), a range or IQR ("range, 2-6", "IQR 8 to 12.3"),
+# the upper end of a range ("84-114"), a denominator ("19 out of 70", "27/44"), a time point or label
+# ("week 14", "group 2", "n = 16"), a unit's exponent ("mL−1").
 _NOT_RESULT_BEFORE = re.compile(
-    r"(?:\d\s*%?\s*[(\[]|±|\+/-|\bSD|\d\s*to|\b(?:range|IQR|interquartile\s+range)[:,]?|\bout\s+of|/"
+    r"(?:±|\+/-|\bSD|\d\s*to|\b(?:range|IQR|interquartile\s+range)[:,]?|\bout\s+of|/"
     r"|\b(?:weeks?|days?|months?|years?|hours?|visits?|groups?|grades?|stages?|phases?|n)\s*=?)\s*$"
     r"|[^\W\d_]$",
     re.IGNORECASE,
 )
 _RANGE_DASH = re.compile(r"\d\s*$")
+# "49.4 (3.0)", "17 (27.4%)": the bracketed number spreads or restates the result before it.
+_BRACKET_AFTER_NUMBER = re.compile(r"\s*%?\s*[(\[]\s*$")
 # "3.6 cm (range, 2-6) in the ", "95.9% of patients in the ", "6.9 (3.0) mm Hg for the ": a number, its
 # bracket and unit (a few words), then a preposition that names the arm next.
 _ATTACHED_BEFORE_ARM = re.compile(
     r"^\s*%?\s*(?:\([^()]{0,40}\)\s*)?"
-    r"(?:(?!(?:and|or|versus|vs|compared|than|whereas|but)\b)[^\W\d][\w/·.μµ-]{0,12}\s*){0,3}?"
-    r"(?:\([^()]{0,40}\)\s*)?(?:in|for|with|among|on|receiving|after|by)\s+(?:the\s+)?(?:[a-z]+\s+)?$",
+    r"(?:(?!(?:and|or|versus|vs|compared|than|whereas|but)\b)[^\W\d][\w/·.μµ-]{0,12}(?![\w/·.μµ-])\s*){0,3}?"
+    r"(?:\([^()]{0,40}\)\s*)?\b(?:in|for|with|among|on|receiving|after|by)\s+(?:the\s+)?(?:[a-z]+\s+)?$",
     re.IGNORECASE,
 )
 # "A was 17.96", "A group: 1.42", "A (54.3 ± 12.1 μg)", "A = 4".
@@ -58,7 +60,7 @@ def _result_numbers(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> 
     """The numbers that can be an arm's result: not p-values or CIs, not spreads, ranges or time points,
     not inside an arm's own name ("20 mg arm")."""
     taken = [(p.start, p.end) for p in stats.p_values] + [(i.start, i.end) for i in stats.intervals]
-    numbers = []
+    numbers: list[_Number] = []
     for match in _ARM_NUMBER.finditer(text):
         number = match["num"].lstrip()
         start = match.end("num") - len(number)  # NUMBER may take a space before the digits
@@ -69,6 +71,7 @@ def _result_numbers(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> 
             or _NOT_RESULT_BEFORE.search(before)
             or any(span.start <= start < span.end for span in arms.values())
             or any(low <= start < high for low, high in taken)
+            or (numbers and _BRACKET_AFTER_NUMBER.match(text, numbers[-1].end, start))
         ):
             continue
         numbers.append(_Number(start, match.end(), to_float(match["num"])))
