@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from extractors.findings.spans import CharSpan
@@ -144,8 +145,15 @@ def arm_values(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> tuple
 
 
 def compare_arms(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> ArmDirection | None:
-    """ "increase" when the intervention's number is the higher, "decrease" when lower, else None."""
-    values = arm_values(text, stats, arms)
+    """"increase" when the intervention's number is the higher, "decrease" when lower, else None."""
+    return _compare_cached(text, stats, tuple(sorted(arms.items())))
+
+
+@lru_cache(maxsize=4096)  # the classifier's cue tokens and the direction rule both ask
+def _compare_cached(
+    text: str, stats: Statistics, arms: tuple[tuple[str, CharSpan], ...]
+) -> ArmDirection | None:
+    values = arm_values(text, stats, dict(arms))
     if values is None or values[0] == values[1]:
         return None
     return "increase" if values[0] > values[1] else "decrease"
