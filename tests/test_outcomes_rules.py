@@ -141,12 +141,3 @@ def test_arm_numbers_give_the_direction_without_a_direction_word() -> None:
 
 def test_initials_name_an_arm() -> None:
     assert "CMF" in arm_keys("Cyclophosphamide Methotrexate Fluorouracil", "low dose Epirubicin")
-
-
-def test_sentence_saying_which_way_it_went_beats_a_background_sentence() -> None:
-    sentences = [
-        "Plasma creatinine is a marker of kidney function.",
-        "Plasma creatinine rose in the treated group.",
-    ]
-    chosen = best_evidence_sentence(sentences, "plasma creatinine", "drug A", "placebo")
-    assert chosen is not None and chosen.text == sentences[1]

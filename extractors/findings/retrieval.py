@@ -31,9 +31,6 @@ SECTION_BONUS = {
     "title": -15.0,
 }
 RESULT_CUE_BONUS = 15.0
-# A sentence that says which way something went without statistics ("creatinine rose by 11%"); 3-5 were
-# best of 3/5/7/10 on Evidence Inference train prompts (five folds), 10 worse than none.
-DIRECTION_CUE_BONUS = 5.0
 # A sentence that only says what was measured ("X was assessed") reports no result.
 MEASURED_ONLY_PENALTY = 10.0
 INTERVENTION_BONUS = 8.0
@@ -101,9 +98,6 @@ def outcome_similarity(outcome: str, sentence: str) -> float:
 def _cue_bonus(sentence: str) -> float:
     if _has_result_cue(sentence):
         return RESULT_CUE_BONUS
-    cues = load_cues()
-    if cues.increase.search(sentence) or cues.decrease.search(sentence):
-        return DIRECTION_CUE_BONUS
     return -MEASURED_ONLY_PENALTY if _MEASURED_ONLY.search(sentence) else 0.0
 
 
