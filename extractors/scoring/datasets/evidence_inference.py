@@ -75,7 +75,7 @@ def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
     )
     predicted = [f.label for f in findings]
     answerable = [i for i, p in enumerate(prompts) if p.abstract_answerable]
-    gold_answerable = [prompts[i].label for i in answerable]
+    gold_answerable: list[str] = [prompts[i].label for i in answerable]
     fields = [
         *prompt_fields("abstract", gold_answerable, [predicted[i] for i in answerable]),
         *prompt_fields("all", [p.label for p in prompts], predicted),
