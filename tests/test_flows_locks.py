@@ -32,7 +32,10 @@ _HOLD_TOPIC = (
 def topic_held_elsewhere(db_path: Path, topic_id: str) -> Iterator[subprocess.Popen[str]]:
     process = subprocess.Popen(
         [sys.executable, "-c", _HOLD_TOPIC, str(db_path), topic_id],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
     )
     try:
         assert process.stdout is not None and process.stdout.readline().strip() == "locked"

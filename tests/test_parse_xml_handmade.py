@@ -22,7 +22,7 @@ CITATION_ATTRS = 'Status="MEDLINE" Owner="NLM"'
 
 def article(pmid: int, body: str = "", citation_attrs: str = CITATION_ATTRS, data: str = "") -> str:
     return (
-        f"<PubmedArticle><MedlineCitation {citation_attrs}><PMID Version=\"1\">{pmid}</PMID>"
+        f'<PubmedArticle><MedlineCitation {citation_attrs}><PMID Version="1">{pmid}</PMID>'
         f"<Article><Journal><JournalIssue><PubDate><Year>2020</Year></PubDate></JournalIssue>"
         f"<Title>Test Journal</Title></Journal><ArticleTitle>Record {pmid}.</ArticleTitle>{body}"
         f"<Language>eng</Language></Article></MedlineCitation>{data}</PubmedArticle>"
@@ -175,7 +175,7 @@ def test_inline_sup_sub_and_spaces_survive() -> None:
 
 def test_mathml_alttext_fraction_and_token_spacing() -> None:
     body = (
-        f"<Abstract><AbstractText>dose <mml:math {MATHML} alttext=\"10 mg/kg\"><mml:mn>10</mml:mn></mml:math>"
+        f'<Abstract><AbstractText>dose <mml:math {MATHML} alttext="10 mg/kg"><mml:mn>10</mml:mn></mml:math>'
         f" daily; ratio <mml:math {MATHML}><mml:mfrac><mml:mi>a</mml:mi><mml:mi>b</mml:mi></mml:mfrac>"
         f"</mml:math> and <mml:math {MATHML}>\n  <mml:mi>x</mml:mi>\n  <mml:mtext> per </mml:mtext>\n"
         "  <mml:mi>day</mml:mi>"
@@ -198,9 +198,9 @@ def test_other_abstract_vernacular_title_keywords_ids_and_history() -> None:
     data = (
         '<PubmedData><History><PubMedPubDate PubStatus="pubmed">'
         "<Year>2020</Year><Month>2</Month><Day>3</Day>"
-        "</PubMedPubDate></History><ArticleIdList><ArticleId IdType=\"pubmed\">9</ArticleId>"
-        "<ArticleId IdType=\"pmc\">PMC999</ArticleId></ArticleIdList>"
-        "<ReferenceList><Reference><ArticleIdList><ArticleId IdType=\"doi\">10.1000/cited</ArticleId>"
+        '</PubMedPubDate></History><ArticleIdList><ArticleId IdType="pubmed">9</ArticleId>'
+        '<ArticleId IdType="pmc">PMC999</ArticleId></ArticleIdList>'
+        '<ReferenceList><Reference><ArticleIdList><ArticleId IdType="doi">10.1000/cited</ArticleId>'
         "</ArticleIdList></Reference></ReferenceList></PubmedData>"
     )
     record_xml = article(9, body=body, data=data).replace(

@@ -1,16 +1,17 @@
 """Combine rules and the classifier into one finding: significance, then direction.
 
 Numbers decide significance where they can (p-values, CIs), words next ("did not differ"), and the
-classifier only where both are silent or disagree; the direction rule decides which way a significant
-change went, with the classifier as fallback.
+classifier only where both are silent or disagree. Which way a significant change went: the direction
+word, else the arms' own numbers, else the sign of a stated estimate, else the classifier.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from extractors.findings.arms import compare_arms
 from extractors.findings.classifier import DECREASED, INCREASED, NO_DIFFERENCE, FindingPrediction
-from extractors.findings.direction import read_direction, read_significance_words
+from extractors.findings.direction import RuleDirection, read_direction, read_significance_words
 from extractors.findings.features import FindingContext, load_cues
 from extractors.models import Direction
 
@@ -51,6 +52,28 @@ def rule_significance(context: FindingContext) -> bool | None:
     return None
 
 
+# Estimates whose sign says which way the outcome moved for the intervention; a hazard ratio does not
+# (below 1 is a longer survival but a shorter time to recovery).
+SIGNED_ESTIMATES = frozenset({"odds_ratio", "risk_ratio", "mean_difference", "smd", "percentage"})
+
+
+def estimate_direction(context: FindingContext) -> RuleDirection | None:
+    """The side of the null the clause's first stated estimate lies on ("OR 0.54" -> decrease)."""
+    effect = context.stats.main_effect
+    if effect is None or effect.kind not in SIGNED_ESTIMATES or effect.value == effect.null_value:
+        return None
+    return "increase" if effect.value > effect.null_value else "decrease"
+
+
+def rule_direction(context: FindingContext) -> RuleDirection | None:
+    """The direction word, else the arms' numbers compared, else the sign of the estimate."""
+    return (
+        read_direction(context.clause, context.outcome, context.arms)
+        or compare_arms(context.clause, context.stats, context.arms)
+        or estimate_direction(context)
+    )
+
+
 def _polarity_only(clause: str) -> bool:
     """Whether the clause says "improved"/"worsened" (checked after no direction word was found)."""
     cues = load_cues()
@@ -62,7 +85,7 @@ def needs_classifier(context: FindingContext) -> bool:
     significant = rule_significance(context)
     if significant is None:
         return True
-    return significant and read_direction(context.clause, context.outcome, context.arms) is None
+    return significant and rule_direction(context) is None
 
 
 def decide(
@@ -81,7 +104,7 @@ def decide(
         significant = prediction.label != NO_DIFFERENCE
     if not significant:
         return Finding(False, "no_change")
-    rule = read_direction(context.clause, context.outcome, context.arms)
+    rule = rule_direction(context)
     if rule is not None:
         return Finding(True, rule)
     if prediction is None or (not guess_from_polarity and _polarity_only(context.clause)):

@@ -16,11 +16,12 @@ from extractors.findings.features import CharSpan, load_cues
 
 RuleDirection = Literal["increase", "decrease"]
 _NEGATION_BEFORE = re.compile(r"\b(?:not|no|nor|without|neither)\W+(?:\w+\W+){0,2}$", re.IGNORECASE)
-# "than placebo", "than did the control group", "than that of the ... arm", "compared to participants in".
+# "than placebo", "than did the control group", "than that of the ... arm", "compared to participants in",
+# "in comparison with the", "compared with those given", "than the 42 hungry": up to three words may
+# stand between the contrast and the arm.
 _CONTRAST_BEFORE = re.compile(
-    r"(?:\bthan|compared\s+(?:with|to)|\bversus|\bvs\.?|relative\s+to|\bover)\W+"
-    r"(?:(?:did|do|does|that|those|participants|patients|subjects)\s+)?(?:of\s+|in\s+|with\s+|for\s+)?"
-    r"(?:the\s+)?$",
+    r"(?:\bthan|compared\s+(?:with|to)|in\s+comparison\s+(?:with|to)|\bversus|\bvs\.?|relative\s+to|\bover)"
+    r"\W+(?:[\w-]+\s+){0,3}$",
     re.IGNORECASE,
 )
 # A comparative before a change noun: "greater reduction" is a decrease, "smaller increase" a decrease,

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
-from typing import Literal
 
 import yaml
 from rapidfuzz import fuzz
 
-from extractors.findings.statistics import NUMBER, Statistics, parse_statistics, to_float
+from extractors.findings.arms import compare_arms
+from extractors.findings.spans import CharSpan
+from extractors.findings.statistics import Statistics, parse_statistics
 
 CUES_PATH = Path(__file__).with_name("cues.yaml")
 INTERVENTION_MARK = "intvx"
@@ -28,7 +29,6 @@ ARM_MATCH_THRESHOLD = 80
 CLAUSE_BREAK = re.compile(
     r";|,\s+and\b|\bwhereas\b|\bwhile\b|\bbut\b|\bhowever\b|\balthough\b", re.IGNORECASE
 )
-_ARM_NUMBER = re.compile(r"(?P<num>" + NUMBER + r")\s*(?P<pct>%?)")
 
 
 @dataclass(frozen=True)
@@ -87,12 +87,6 @@ def outcome_stop_words(path: Path = CUES_PATH) -> frozenset[str]:
     return frozenset(yaml.safe_load(path.read_text(encoding="utf-8"))["outcome_stop_words"])
 
 
-@dataclass(frozen=True)
-class CharSpan:
-    start: int
-    end: int
-
-
 def locate_phrase(phrase: str, text: str, threshold: float = ARM_MATCH_THRESHOLD) -> CharSpan | None:
     """Where a prompt phrase (an arm or an outcome) best matches inside `text`, if it matches well enough."""
     phrase = phrase.strip()
@@ -112,15 +106,27 @@ def _distinctive(word: str) -> bool:
     return sum(c.isupper() or c.isdigit() for c in word) >= 2 or len(word) >= 7
 
 
+_ACRONYM_SKIP = frozenset({"of", "and", "the", "with", "plus", "in", "for", "to", "a", "an", "or"})
+
+
+def _initials(head: str) -> str | None:
+    """The acronym of a 3-6 word name ("Cyclophosphamide Methotrexate Fluorouracil" -> "CMF")."""
+    words = [w for w in re.findall(r"[A-Za-z]+", head) if w.lower() not in _ACRONYM_SKIP]
+    return "".join(w[0] for w in words).upper() if 3 <= len(words) <= 6 else None
+
+
 def arm_keys(description: str, other: str = "") -> list[str]:
     """Short names an arm goes by in a sentence: the description, its parts in and before brackets,
-    and its specific words that the other arm's description lacks ("CLF" for "controlled limited formula
-    (CLF)")."""
+    its specific words that the other arm's description lacks ("CLF" for "controlled limited formula
+    (CLF)"), and the initials of its name ("CMF")."""
     description = description.strip()
     keys = [description, *re.findall(r"\(([^()]{2,40})\)", description)]
     head = description.split("(")[0].strip()
     if head:
         keys.append(head)
+        initials = _initials(head)
+        if initials and initials != _initials(other.split("(")[0]):
+            keys.append(initials)
     other_words = {w.lower() for w in _WORD.findall(other)} | generic_arm_words()
     keys.extend(w for w in _WORD.findall(description) if _distinctive(w) and w.lower() not in other_words)
     return [k for k in dict.fromkeys(keys) if k]
@@ -171,30 +177,6 @@ def _mark(text: str, spans: list[tuple[CharSpan, str]]) -> str:
     return "".join(pieces)
 
 
-def _result_numbers(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> list[tuple[int, float]]:
-    """(position, value) of the numbers that can be an arm's result: not p-values or CIs, not a spread
-    ("(3.0)", "± 2.7", "SD 4.7"), not inside an arm's own name ("20 mg arm")."""
-    taken = {p.start for p in stats.p_values} | {i.start for i in stats.intervals}
-    numbers = []
-    for match in _ARM_NUMBER.finditer(text):
-        inside_arm = any(span.start <= match.start() < span.end for span in arms.values())
-        spread = _SPREAD_BEFORE.search(text[max(0, match.start() - 6) : match.start()])
-        if inside_arm or spread or any(abs(match.start() - t) < 12 for t in taken):
-            continue
-        numbers.append((match.start(), to_float(match["num"])))
-    return numbers
-
-
-def _nearest_number(numbers: list[tuple[int, float]], position: int) -> float | None:
-    """The result number closest to an arm mention (within 60 characters)."""
-    near = [(abs(start - position), value) for start, value in numbers if abs(start - position) <= 60]
-    return min(near)[1] if near else None
-
-
-_SPREAD_BEFORE = re.compile(r"(?:[(\[±]|\+/-|\bSD)\s*$")
-_PAIRED = re.compile(r"\brespectively\b|\bversus\b|\bvs\.?\s", re.IGNORECASE)
-
-
 @lru_cache(maxsize=4096)
 def _first_direction_word(text: str) -> tuple[int, str] | None:
     """Where the first increase or decrease word of a clause is, and which it is."""
@@ -227,32 +209,6 @@ def _direction_arm_tokens(text: str, arms: dict[str, CharSpan]) -> list[str]:
     if after:
         tokens.append(f"cue{direction}before{min(after)[1][:4]}")
     return tokens
-
-
-def compare_arms(
-    text: str, stats: Statistics, arms: dict[str, CharSpan]
-) -> Literal["increase", "decrease"] | None:
-    """Arm-level numbers compared ("16% in the CLF group and 36% in the control group" -> decrease).
-    With "respectively" or "versus" after both arms are named ("A and B: 0.61 and 0.73, respectively";
-    "A higher than B (40.5% versus 36.4%)") the first two numbers after them go to the arms in the order
-    they were named; otherwise each arm takes its nearest number."""
-    intervention, comparator = arms.get("intervention"), arms.get("comparator")
-    if intervention is None or comparator is None:
-        return None
-    numbers = _result_numbers(text, stats, arms)
-    named_by = max(intervention.end, comparator.end)
-    after = [value for start, value in numbers if start >= named_by]
-    arm_i: float | None
-    arm_c: float | None
-    if _PAIRED.search(text, named_by) and len(after) >= 2:
-        first, second = after[0], after[1]
-        arm_i, arm_c = (first, second) if intervention.start < comparator.start else (second, first)
-    else:
-        arm_i = _nearest_number(numbers, intervention.start)
-        arm_c = _nearest_number(numbers, comparator.start)
-    if arm_i is None or arm_c is None or arm_i == arm_c:
-        return None
-    return "increase" if arm_i > arm_c else "decrease"
 
 
 def cue_tokens(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> list[str]:

@@ -70,6 +70,7 @@ class PValue:
     relation: Relation
     value: float
     start: int
+    end: int
 
     @property
     def significant(self) -> bool | None:
@@ -86,6 +87,7 @@ class Interval:
     low: float
     high: float
     start: int
+    end: int
 
     def excludes(self, null: float) -> bool:
         return not (min(self.low, self.high) <= null <= max(self.low, self.high))
@@ -164,12 +166,12 @@ def parse_p_values(text: str) -> list[PValue]:
         if exponent:
             value *= 10 ** to_float(exponent)
         if 0 <= value <= 1:
-            found.append(PValue(relation, value, match.start()))
+            found.append(PValue(relation, value, match.start(), match.end()))
     return found
 
 
 def parse_intervals(text: str) -> list[Interval]:
-    return [Interval(to_float(m["low"]), to_float(m["high"]), m.start()) for m in _CI.finditer(text)]
+    return [Interval(to_float(m["low"]), to_float(m["high"]), m.start(), m.end()) for m in _CI.finditer(text)]
 
 
 def _interval_after(intervals: list[Interval], position: int, limit: int = 60) -> Interval | None:
@@ -191,7 +193,9 @@ def parse_effects(text: str, intervals: list[Interval] | None = None) -> list[Ef
         interval = _interval_after(intervals, match.end())
         bare = _BARE_RANGE.match(text[match.end() :])
         if interval is None and bare:
-            interval = Interval(to_float(bare["low"]), to_float(bare["high"]), match.end())
+            interval = Interval(
+                to_float(bare["low"]), to_float(bare["high"]), match.end(), match.end() + bare.end()
+            )
         found.append(EffectEstimate(kind, to_float(match["value"]), match.start(), interval))
     for match in _PERCENT_CHANGE.finditer(text):
         value = to_float(match["value"] or match["value2"])

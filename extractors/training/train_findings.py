@@ -4,6 +4,11 @@ Usage: uv run python -m extractors.training.train_findings [--data /work/shared/
 Examples are (a) every annotated evidence span of a train prompt and (b) the sentence the retrieval
 step picks from the abstract of an abstract-answerable prompt, right or wrong, so the classifier learns
 from what it will see; validation prompts are never read.
+
+Before the shipped model is fitted on all train prompts, the whole prompt answering (retrieval, rules
+and classifier) is scored on TRAIN-side held-out articles: five folds by `sha256(pmcid) % 5`, each
+answered by a classifier fitted on the other four. Fold 0 is the held-out split earlier models were
+chosen on; both its figures and the five folds' are written to training.json.
 """
 
 from __future__ import annotations
@@ -23,11 +28,14 @@ from spacy.util import minibatch
 from extractors.components import register_all
 from extractors.findings.classifier import CLASSES, MODEL_DIR
 from extractors.findings.features import finding_text, locate_arm, locate_phrase
+from extractors.findings.prompts import ComparisonPrompt, answer_prompts
 from extractors.findings.retrieval import best_evidence_sentence
+from extractors.scoring.datasets.evidence_inference import prompt_fields
 from extractors.training.evidence_inference_data import FOLDER, EvidencePrompt, load_prompts
 
 SEED = 13
 EPOCHS = 12
+FOLDS = 5
 TOKENIZER = {"nlp": {"tokenizer": {"@tokenizers": "litwatch_abstract_tokenizer.v1"}}}
 TEXTCAT_MODEL = {
     "@architectures": "spacy.TextCatBOW.v3",
@@ -46,6 +54,11 @@ def sentence_splitter() -> Language:
     return nlp
 
 
+def fold_of(pmcid: str) -> int:
+    """The held-out fold of an article (fold 0 is the split earlier models were chosen on)."""
+    return int(hashlib.sha256(pmcid.encode()).hexdigest(), 16) % FOLDS
+
+
 def evidence_text(text: str, prompt: EvidencePrompt) -> str:
     return finding_text(
         text,
@@ -55,18 +68,28 @@ def evidence_text(text: str, prompt: EvidencePrompt) -> str:
     )
 
 
-def training_examples(prompts: list[EvidencePrompt], splitter: Language) -> list[tuple[str, str]]:
+class AbstractSentences:
+    """Each article's abstract split once, with the extraction sentencizer."""
+
+    def __init__(self) -> None:
+        self.splitter = sentence_splitter()
+        self.cache: dict[str, list[str]] = {}
+
+    def __call__(self, prompt: EvidencePrompt) -> list[str]:
+        if prompt.pmcid not in self.cache:
+            self.cache[prompt.pmcid] = [s.text for s in self.splitter(prompt.abstract).sents]
+        return self.cache[prompt.pmcid]
+
+
+def training_examples(prompts: list[EvidencePrompt], sentences: AbstractSentences) -> list[tuple[str, str]]:
     examples: list[tuple[str, str]] = [
         (evidence_text(text, p), p.label) for p in prompts for text in p.evidence
     ]
-    sentences: dict[str, list[str]] = {}
     for prompt in prompts:
         if not prompt.abstract_answerable:
             continue
-        if prompt.pmcid not in sentences:
-            sentences[prompt.pmcid] = [s.text for s in splitter(prompt.abstract).sents]
         chosen = best_evidence_sentence(
-            sentences[prompt.pmcid], prompt.outcome, prompt.intervention, prompt.comparator
+            sentences(prompt), prompt.outcome, prompt.intervention, prompt.comparator
         )
         if chosen is not None:
             examples.append(
@@ -78,11 +101,9 @@ def training_examples(prompts: list[EvidencePrompt], splitter: Language) -> list
     return examples
 
 
-def train(data_root: Path, out: Path) -> dict[str, object]:
+def fit_classifier(examples: list[tuple[str, str]]) -> Language:
     random.seed(SEED)
     spacy.util.fix_random_seed(SEED)
-    prompts = load_prompts(data_root, "train")
-    examples = training_examples(prompts, sentence_splitter())
     nlp = spacy.blank("en", config=TOKENIZER)
     textcat = nlp.add_pipe("textcat", config={"model": TEXTCAT_MODEL})
     assert isinstance(textcat, TextCategorizer)
@@ -97,6 +118,47 @@ def train(data_root: Path, out: Path) -> dict[str, object]:
         random.shuffle(gold)
         for batch in minibatch(gold, size=16):
             nlp.update(batch, sgd=optimizer, drop=0.2)
+    return nlp
+
+
+def _scores(prompts: list[EvidencePrompt], predicted: dict[str, str]) -> dict[str, float | None]:
+    answerable = [p for p in prompts if p.abstract_answerable]
+    fields = [
+        *prompt_fields(
+            "abstract", [p.label for p in answerable], [predicted[p.prompt_id] for p in answerable]
+        ),
+        *prompt_fields("all", [p.label for p in prompts], [predicted[p.prompt_id] for p in prompts]),
+    ]
+    return {f.field: f.f1 if f.f1 is not None else f.accuracy for f in fields}
+
+
+def held_out_scores(prompts: list[EvidencePrompt], sentences: AbstractSentences) -> dict[str, object]:
+    """Prompt answering scored on each fold with a classifier fitted on the others."""
+    predicted: dict[str, str] = {}
+    for fold in range(FOLDS):
+        fit = [p for p in prompts if fold_of(p.pmcid) != fold]
+        held = [p for p in prompts if fold_of(p.pmcid) == fold]
+        model = fit_classifier(training_examples(fit, sentences))
+        findings = answer_prompts(
+            [sentences(p) for p in held],
+            [ComparisonPrompt(p.intervention, p.comparator, p.outcome) for p in held],
+            model,
+        )
+        predicted.update((p.prompt_id, f.label) for p, f in zip(held, findings, strict=True))
+    fold_0 = [p for p in prompts if fold_of(p.pmcid) == 0]
+    return {
+        "split": f"articles by sha256(pmcid) % {FOLDS}, each answered by a classifier fitted on the rest",
+        "fold_0": {"prompts": len(fold_0), **_scores(fold_0, predicted)},
+        "all_folds": {"prompts": len(prompts), **_scores(prompts, predicted)},
+    }
+
+
+def train(data_root: Path, out: Path) -> dict[str, object]:
+    prompts = load_prompts(data_root, "train")
+    sentences = AbstractSentences()
+    held_out = held_out_scores(prompts, sentences)
+    examples = training_examples(prompts, sentences)
+    nlp = fit_classifier(examples)
     out.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out)
     digest = hashlib.sha256()
@@ -114,13 +176,16 @@ def train(data_root: Path, out: Path) -> dict[str, object]:
         "examples": len(examples),
         "data_sha256": digest.hexdigest(),
         "model": TEXTCAT_MODEL,
+        "held_out": held_out,
     }
     (out / "training.json").write_text(json.dumps(record, indent=2) + "\n")
     return record
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=Path("/work/shared/data"))
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     args = parser.parse_args()

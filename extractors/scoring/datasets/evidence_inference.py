@@ -51,7 +51,8 @@ def _sentences(nlp: Language, prompts: list[EvidencePrompt]) -> list[list[str]]:
     return [split[p.pmcid] for p in prompts]
 
 
-def _fields(name: str, gold: list[str], predicted: list[str]) -> list[FieldScore]:
+def prompt_fields(name: str, gold: list[str], predicted: list[str]) -> list[FieldScore]:
+    """Direction macro-F1, direction accuracy and significance accuracy of one group of prompts."""
     correct = sum(g == p for g, p in zip(gold, predicted, strict=True))
     same_significance = sum(
         (g == NO_DIFFERENCE) == (p == NO_DIFFERENCE) for g, p in zip(gold, predicted, strict=True)
@@ -74,9 +75,10 @@ def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
     )
     predicted = [f.label for f in findings]
     answerable = [i for i, p in enumerate(prompts) if p.abstract_answerable]
+    gold_answerable: list[str] = [prompts[i].label for i in answerable]
     fields = [
-        *_fields("abstract", [prompts[i].label for i in answerable], [predicted[i] for i in answerable]),
-        *_fields("all", [p.label for p in prompts], predicted),
+        *prompt_fields("abstract", gold_answerable, [predicted[i] for i in answerable]),
+        *prompt_fields("all", [p.label for p in prompts], predicted),
     ]
     return DatasetScore(
         dataset="evidence_inference",
