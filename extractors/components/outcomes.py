@@ -104,6 +104,20 @@ def _abstract_start(doc: Doc) -> int:
     return abstract_offset(title_length) if title_length else 0
 
 
+def outcome_ranges(
+    doc: Doc, probabilities: np.ndarray, labels: tuple[str, ...], min_probability: float
+) -> list[tuple[int, int]]:
+    """Token ranges of the outcomes in the results sentences of `doc`, from the tagger's per-token
+    B/I/O probabilities over the whole doc; edges trimmed of punctuation."""
+    ranges = []
+    for sent_start, sent_end in results_sentences(doc, _abstract_start(doc)):
+        for start, end in bio_spans(probabilities[sent_start:sent_end], labels, min_probability):
+            span = trimmed(doc[sent_start + start : sent_start + end])
+            if span is not None:
+                ranges.append((span.start, span.end))
+    return ranges
+
+
 class OutcomeSpans:
     """Its trained part (the tagger's saved pipeline + training.json) is read by `from_disk` from the
     component's folder of the packaged pipeline, `extractors/model/litwatch_outcomes/`."""
@@ -155,13 +169,10 @@ class OutcomeSpans:
             logits = self.tagger.model.predict(list(batch)) if batch else []
             for doc, doc_logits in zip(batch, logits, strict=True):
                 probabilities = softmax(np.asarray(doc_logits))
-                outcomes = []
-                for sent_start, sent_end in results_sentences(doc, _abstract_start(doc)):
-                    ranges = bio_spans(probabilities[sent_start:sent_end], self.labels, self.min_probability)
-                    for start, end in ranges:
-                        span = trimmed(doc[sent_start + start : sent_start + end])
-                        if span is not None:
-                            outcomes.append(Span(doc, span.start, span.end, label=self.span_label))
+                outcomes = [
+                    Span(doc, start, end, label=self.span_label)
+                    for start, end in outcome_ranges(doc, probabilities, self.labels, self.min_probability)
+                ]
                 doc.spans[self.group] = outcomes
                 yield doc
 
