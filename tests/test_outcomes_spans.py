@@ -28,7 +28,8 @@ def _nlp() -> Language:
 
 def article(title: str, abstract: str) -> Doc:
     nlp = _nlp()
-    return nlp.get_pipe("litwatch_sentences")(make_article_doc(nlp, ArticleInput(title=title, abstract=abstract)))
+    doc = make_article_doc(nlp, ArticleInput(title=title, abstract=abstract))
+    return nlp.get_pipe("litwatch_sentences")(doc)
 
 
 def probabilities(doc: Doc, tags: dict[str, str]) -> np.ndarray:
@@ -50,13 +51,15 @@ def test_only_the_results_part_of_a_structured_abstract_is_decoded() -> None:
 
 def test_an_unstructured_abstract_is_decoded_whole_but_not_its_title() -> None:
     doc = article("Pain after surgery", "We measured pain. It fell.")
-    assert texts(doc, outcome_ranges(doc, probabilities(doc, {"Pain": "B", "pain": "B"}), LABELS, 0.5)) == ["pain"]
+    ranges = outcome_ranges(doc, probabilities(doc, {"Pain": "B", "pain": "B"}), LABELS, 0.5)
+    assert texts(doc, ranges) == ["pain"]
 
 
 def test_edge_punctuation_is_trimmed_and_a_begin_tag_opens_a_new_span() -> None:
     doc = article("T", "RESULTS: Sleep quality, anxiety improved.")
     tags = {"Sleep": "B", "quality": "I", ",": "I", "anxiety": "B"}
-    assert texts(doc, outcome_ranges(doc, probabilities(doc, tags), LABELS, 0.5)) == ["Sleep quality", "anxiety"]
+    ranges = outcome_ranges(doc, probabilities(doc, tags), LABELS, 0.5)
+    assert texts(doc, ranges) == ["Sleep quality", "anxiety"]
 
 
 def test_a_lower_cut_takes_less_certain_tokens() -> None:

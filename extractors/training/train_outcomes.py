@@ -3,6 +3,8 @@
 Usage: uv run python -m extractors.training.train_outcomes [--data /work/shared/data] [--out DIR]
 (default out: extractors/model/litwatch_outcomes). Each training document is one sentence that extraction
 would read (`extractors.components.outcomes.results_sentences`), tagged B/I/O from the gold spans.
+The early-stopping tenth of the documents is scored as `litwatch evaluate` scores dev (whole abstracts,
+the component's decoding, span overlap per corpus) and picks the `min_probability` cut.
 Writes the trained spaCy pipeline to --out and `training.json` beside it (seed, data hashes, scores).
 """
 
