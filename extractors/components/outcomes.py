@@ -61,15 +61,27 @@ def results_sentences(doc: Doc, from_char: int) -> list[tuple[int, int]]:
     return [(start, end) for start, end in pairwise(boundaries) if chars[start] >= results]
 
 
-def trimmed(span: Span) -> Span | None:
-    """The span without punctuation or whitespace tokens at its edges."""
-    start, end = span.start, span.end
-    doc = span.doc
+def whole_words(doc: Doc, start: int, end: int, sentence: tuple[int, int]) -> tuple[int, int]:
+    """The token range widened to the whitespace-delimited words it cuts into: the tagger may tag
+    "NTX" of "XR-NTX" or "progression-" of "progression-free"; an opening bracket before the range and
+    closing punctuation after it stay out (trimmed anyway)."""
+    while start > sentence[0] and not doc[start - 1].whitespace_ and doc[start - 1].text not in "([":
+        start -= 1
+    while end < sentence[1] and not doc[end - 1].whitespace_ and doc[end].text not in _EDGE_PUNCTUATION:
+        end += 1
+    return start, end
+
+
+def trimmed(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """The token range without punctuation or whitespace tokens at its edges; None when nothing is left
+    or no token has two letters (a number or a symbol alone is no outcome)."""
     while start < end and (doc[start].text in _EDGE_PUNCTUATION or doc[start].is_space):
         start += 1
     while end > start and (doc[end - 1].text in _EDGE_PUNCTUATION or doc[end - 1].is_space):
         end -= 1
-    return doc[start:end] if start < end else None
+    if not any(sum(char.isalpha() for char in token.text) >= 2 for token in doc[start:end]):
+        return None
+    return start, end
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -102,6 +114,26 @@ def bio_spans(scores: np.ndarray, labels: tuple[str, ...], min_probability: floa
 def _abstract_start(doc: Doc) -> int:
     title_length = doc._.title_length or 0
     return abstract_offset(title_length) if title_length else 0
+
+
+def outcome_ranges(
+    doc: Doc, probabilities: np.ndarray, labels: tuple[str, ...], min_probability: float
+) -> list[tuple[int, int]]:
+    """Token ranges of the outcomes in the results sentences of `doc`, from the tagger's per-token
+    B/I/O probabilities over the whole doc: widened to whole words, trimmed of edge punctuation, pieces
+    of one word merged."""
+    ranges: list[tuple[int, int]] = []
+    for sentence in results_sentences(doc, _abstract_start(doc)):
+        sent_start = sentence[0]
+        for start, end in bio_spans(probabilities[sent_start : sentence[1]], labels, min_probability):
+            span = trimmed(doc, *whole_words(doc, sent_start + start, sent_start + end, sentence))
+            if span is None:
+                continue
+            if ranges and span[0] < ranges[-1][1]:
+                previous = ranges.pop()
+                span = (previous[0], max(previous[1], span[1]))
+            ranges.append(span)
+    return ranges
 
 
 class OutcomeSpans:
@@ -155,13 +187,10 @@ class OutcomeSpans:
             logits = self.tagger.model.predict(list(batch)) if batch else []
             for doc, doc_logits in zip(batch, logits, strict=True):
                 probabilities = softmax(np.asarray(doc_logits))
-                outcomes = []
-                for sent_start, sent_end in results_sentences(doc, _abstract_start(doc)):
-                    ranges = bio_spans(probabilities[sent_start:sent_end], self.labels, self.min_probability)
-                    for start, end in ranges:
-                        span = trimmed(doc[sent_start + start : sent_start + end])
-                        if span is not None:
-                            outcomes.append(Span(doc, span.start, span.end, label=self.span_label))
+                outcomes = [
+                    Span(doc, start, end, label=self.span_label)
+                    for start, end in outcome_ranges(doc, probabilities, self.labels, self.min_probability)
+                ]
                 doc.spans[self.group] = outcomes
                 yield doc
 

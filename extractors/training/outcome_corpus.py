@@ -28,6 +28,7 @@ CORPUS_DIRS = {
 class SpanDoc:
     """One annotated abstract: its text and gold outcome spans as character offsets."""
 
+    corpus: str
     doc_id: str
     text: str
     spans: tuple[tuple[int, int], ...]
@@ -52,7 +53,7 @@ def read_corpus(data_root: Path, corpus: str, split: Split | None = None) -> Ite
             for e in read_brat(txt_path.with_suffix(".ann"))
             if e.label == label and text[e.start : e.end].strip()
         }
-        yield SpanDoc(doc_id, text, tuple(sorted(spans)))
+        yield SpanDoc(corpus, doc_id, text, tuple(sorted(spans)))
 
 
 def corpus_files(data_root: Path, corpus: str) -> list[Path]:

@@ -3,6 +3,8 @@
 Usage: uv run python -m extractors.training.train_outcomes [--data /work/shared/data] [--out DIR]
 (default out: extractors/model/litwatch_outcomes). Each training document is one sentence that extraction
 would read (`extractors.components.outcomes.results_sentences`), tagged B/I/O from the gold spans.
+The early-stopping tenth of the documents is scored as `litwatch evaluate` scores dev (whole abstracts,
+the component's decoding, span overlap per corpus) and picks the `min_probability` cut.
 Writes the trained spaCy pipeline to --out and `training.json` beside it (seed, data hashes, scores).
 """
 
@@ -23,8 +25,10 @@ from spacy.pipeline import Tagger
 from spacy.tokens import Doc, DocBin
 
 from extractors.components import register_all
-from extractors.components.outcomes import TAGGER_NAME, bio_spans, results_sentences, softmax
+from extractors.components.outcomes import TAGGER_NAME, outcome_ranges, results_sentences, softmax
 from extractors.pipeline import PACKAGE_DIR
+from extractors.scoring.common import process_texts
+from extractors.scoring.datasets.outcome_spans import overlap_score
 from extractors.training.outcome_corpus import SpanDoc, corpus_files, is_early_stopping_doc, read_corpus
 from litwatch.paths import remove_path
 
@@ -32,6 +36,7 @@ CONFIG = Path(__file__).with_name("outcome_tagger.cfg")
 CORPORA = ("evidence_outcomes", "pico_corpus")
 DEFAULT_OUT = PACKAGE_DIR / "litwatch_outcomes"  # the component's folder of the packaged pipeline
 SEED = 13
+CUTS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 TOKENIZER = {"nlp": {"tokenizer": {"@tokenizers": "litwatch_abstract_tokenizer.v1"}}}
 
 
@@ -81,43 +86,56 @@ def write_docbin(reader: Language, items: Iterable[SpanDoc], path: Path) -> int:
     return count
 
 
-def _overlap_f1(gold: list[list[tuple[int, int]]], predicted: list[list[tuple[int, int]]]) -> float:
-    def hits(spans: list[tuple[int, int]], others: list[tuple[int, int]]) -> int:
-        return sum(any(s < oe and os < e for os, oe in others) for s, e in spans)
-
-    n_predicted, n_gold = sum(map(len, predicted)), sum(map(len, gold))
-    precision = (
-        sum(hits(p, g) for g, p in zip(gold, predicted, strict=True)) / n_predicted if n_predicted else 0.0
-    )
-    recall = sum(hits(g, p) for g, p in zip(gold, predicted, strict=True)) / n_gold if n_gold else 0.0
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-
-
-def choose_min_probability(model_dir: Path, held_out: Path) -> tuple[float, dict[str, float]]:
-    """The B+I probability cut that maximises span overlap F1 on the early-stopping sentences."""
-    nlp = sentence_reader()
-    tagger = spacy.load(model_dir, vocab=nlp.vocab).get_pipe(TAGGER_NAME)
-    assert isinstance(tagger, Tagger)
-    docs = list(DocBin().from_disk(held_out).get_docs(nlp.vocab))
-    gold = [bio_spans_from_tags([t.tag_ for t in doc]) for doc in docs]
-    scores = [softmax(np.asarray(s)) for s in tagger.model.predict(docs)]
+def predicted_spans(
+    tagger: Tagger, reader: Language, texts: list[str], cuts: Iterable[float]
+) -> dict[float, list[list[tuple[int, int]]]]:
+    """Outcome char spans per text at each B+I cut, decoded as the component decodes them (whole
+    abstracts through the model, results sentences decoded), in corpus-text offsets."""
+    corpus_docs = list(process_texts(reader, texts))
+    scores = [softmax(np.asarray(s)) for s in tagger.model.predict([c.doc for c in corpus_docs])]
     labels = tuple(tagger.labels)
-    by_cut = {
-        f"{cut:.2f}": _overlap_f1(gold, [bio_spans(s, labels, cut) for s in scores])
-        for cut in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+    return {
+        cut: [
+            [
+                (c.doc[start].idx - c.offset, c.doc[end - 1].idx + len(c.doc[end - 1]) - c.offset)
+                for start, end in outcome_ranges(c.doc, probabilities, labels, cut)
+            ]
+            for c, probabilities in zip(corpus_docs, scores, strict=True)
+        ]
+        for cut in cuts
     }
-    best = max(by_cut, key=lambda cut: by_cut[cut])
-    return float(best), by_cut
 
 
-def bio_spans_from_tags(tags: list[str]) -> list[tuple[int, int]]:
-    """Gold token ranges of a tagged sentence."""
-    one_hot = (
-        np.array([[tag == "B", tag == "I", tag == "O"] for tag in tags], dtype="f")
-        if tags
-        else np.zeros((0, 3))
-    )
-    return bio_spans(one_hot, ("B", "I", "O"), 0.5)
+def held_out_scores(model_dir: Path, held: dict[str, list[SpanDoc]]) -> tuple[float, dict[str, object]]:
+    """The B+I cut that maximises span overlap F1 over the early-stopping documents of all corpora
+    (scored as `litwatch evaluate` scores dev), and the per-corpus overlap scores at each cut."""
+    reader = sentence_reader()
+    tagger = spacy.load(model_dir, vocab=reader.vocab).get_pipe(TAGGER_NAME)
+    assert isinstance(tagger, Tagger)
+    gold = {corpus: [list(item.spans) for item in items] for corpus, items in held.items()}
+    predicted = {
+        corpus: predicted_spans(tagger, reader, [item.text for item in items], CUTS)
+        for corpus, items in held.items()
+    }
+    pooled = {
+        cut: overlap_score(
+            [g for corpus in held for g in gold[corpus]],
+            [p for corpus in held for p in predicted[corpus][cut]],
+        ).f1
+        or 0.0
+        for cut in CUTS
+    }
+    best = max(CUTS, key=lambda cut: pooled[cut])
+    by_corpus = {
+        corpus: {
+            f"{cut:.2f}": overlap_score(gold[corpus], predicted[corpus][cut]).model_dump(
+                include={"support", "precision", "recall", "f1"}
+            )
+            for cut in CUTS
+        }
+        for corpus in held
+    }
+    return best, {"pooled_f1": {f"{cut:.2f}": round(f1, 4) for cut, f1 in pooled.items()}, **by_corpus}
 
 
 def data_hash(data_root: Path) -> dict[str, str]:
@@ -139,6 +157,7 @@ def train(data_root: Path, out: Path) -> dict[str, object]:
     train_docs = [d for c in CORPORA for d in read_corpus(data_root, c, "train")]
     fit = [d for d in train_docs if not is_early_stopping_doc(d.doc_id)]
     held = [d for d in train_docs if is_early_stopping_doc(d.doc_id)]
+    held_by_corpus = {c: [d for d in held if d.corpus == c] for c in CORPORA}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         counts = {
@@ -153,7 +172,7 @@ def train(data_root: Path, out: Path) -> dict[str, object]:
         remove_path(out)
         # The last checkpoint, not "model-best": tag accuracy (mostly O tags) is a poor stopping signal.
         shutil.copytree(work / "out" / "model-last", out)
-        min_probability, f1_by_cut = choose_min_probability(out, work / "held.spacy")
+        min_probability, held_out = held_out_scores(out, held_by_corpus)
     meta = json.loads((out / "meta.json").read_text())
     record: dict[str, object] = {
         "seed": SEED,
@@ -164,7 +183,7 @@ def train(data_root: Path, out: Path) -> dict[str, object]:
         "data_sha256": data_hash(data_root),
         "early_stopping_scores": meta.get("performance", {}),
         "min_probability": min_probability,
-        "early_stopping_overlap_f1_by_min_probability": f1_by_cut,
+        "early_stopping_overlap_by_min_probability": held_out,
     }
     (out / "training.json").write_text(json.dumps(record, indent=2) + "\n")
     return record

@@ -1,0 +1,90 @@
+"""Decoding outcome spans from per-token B/I/O probabilities, on hand-made docs and probabilities."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.components import register_all
+from extractors.components.outcomes import outcome_ranges
+from extractors.extensions import register_extensions
+from extractors.text import ArticleInput, make_article_doc
+
+LABELS = ("B", "I", "O")
+
+
+@cache
+def _nlp() -> Language:
+    register_all()
+    register_extensions()
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "litwatch_abstract_tokenizer.v1"}}})
+    nlp.add_pipe("litwatch_sentences")
+    return nlp
+
+
+def article(title: str, abstract: str) -> Doc:
+    nlp = _nlp()
+    doc = make_article_doc(nlp, ArticleInput(title=title, abstract=abstract))
+    return nlp.get_pipe("litwatch_sentences")(doc)
+
+
+def probabilities(doc: Doc, tags: dict[str, str]) -> np.ndarray:
+    """One row per token: the tag given for its text (every occurrence), else O."""
+    rows = {"B": [0.9, 0.05, 0.05], "I": [0.05, 0.9, 0.05], "O": [0.05, 0.05, 0.9]}
+    return np.array([rows[tags.get(token.text, "O")] for token in doc], dtype="f")
+
+
+def texts(doc: Doc, ranges: list[tuple[int, int]]) -> list[str]:
+    return [doc[start:end].text for start, end in ranges]
+
+
+def test_only_the_results_part_of_a_structured_abstract_is_decoded() -> None:
+    doc = article("Pain after surgery", "METHODS: We measured pain.\nRESULTS: Pain fell.")
+    ranges = outcome_ranges(doc, probabilities(doc, {"pain": "B", "Pain": "B"}), LABELS, 0.5)
+    assert texts(doc, ranges) == ["Pain"]
+    assert doc[ranges[0][0]].idx > doc.text.index("RESULTS")
+
+
+def test_an_unstructured_abstract_is_decoded_whole_but_not_its_title() -> None:
+    doc = article("Pain after surgery", "We measured pain. It fell.")
+    ranges = outcome_ranges(doc, probabilities(doc, {"Pain": "B", "pain": "B"}), LABELS, 0.5)
+    assert texts(doc, ranges) == ["pain"]
+
+
+def test_edge_punctuation_is_trimmed_and_a_begin_tag_opens_a_new_span() -> None:
+    doc = article("T", "RESULTS: Sleep quality, anxiety improved.")
+    tags = {"Sleep": "B", "quality": "I", ",": "I", "anxiety": "B"}
+    ranges = outcome_ranges(doc, probabilities(doc, tags), LABELS, 0.5)
+    assert texts(doc, ranges) == ["Sleep quality", "anxiety"]
+
+
+def test_a_lower_cut_takes_less_certain_tokens() -> None:
+    doc = article("T", "RESULTS: Fatigue fell.")
+    uncertain = probabilities(doc, {})
+    fatigue = next(token.i for token in doc if token.text == "Fatigue")
+    uncertain[fatigue] = [0.2, 0.2, 0.6]
+    assert texts(doc, outcome_ranges(doc, uncertain, LABELS, 0.5)) == []
+    assert texts(doc, outcome_ranges(doc, uncertain, LABELS, 0.35)) == ["Fatigue"]
+
+
+def test_a_span_cutting_into_a_word_takes_the_whole_word() -> None:
+    doc = article("T", "RESULTS: XR-NTX improved progression-free survival (PFS).")
+    tags = {"NTX": "B", "free": "B", "survival": "I", "PFS": "B"}
+    ranges = outcome_ranges(doc, probabilities(doc, tags), LABELS, 0.5)
+    assert texts(doc, ranges) == ["XR-NTX", "progression-free survival", "PFS"]
+
+
+def test_pieces_of_one_word_become_one_span() -> None:
+    doc = article("T", "RESULTS: HbA1c-related events fell.")
+    tags = {"HbA1c": "B", "related": "B"}
+    assert texts(doc, outcome_ranges(doc, probabilities(doc, tags), LABELS, 0.5)) == ["HbA1c-related"]
+
+
+def test_a_number_or_symbol_alone_is_no_outcome() -> None:
+    doc = article("T", "RESULTS: Pain fell at 12 weeks (< 0.05).")
+    tags = {"12": "B", "<": "B", "Pain": "B"}
+    assert texts(doc, outcome_ranges(doc, probabilities(doc, tags), LABELS, 0.5)) == ["Pain"]
