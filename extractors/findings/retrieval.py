@@ -101,11 +101,11 @@ def _cue_bonus(sentence: str) -> float:
     return -MEASURED_ONLY_PENALTY if _MEASURED_ONLY.search(sentence) else 0.0
 
 
-def rank_evidence_sentences(
+def best_evidence_sentence(
     sentences: list[str], outcome: str, intervention: str, comparator: str
-) -> list[EvidenceSentence]:
-    """Every sentence with its score, best first (ties keep abstract order)."""
-    scored: list[EvidenceSentence] = []
+) -> EvidenceSentence | None:
+    """The highest-ranked sentence (the first of equals), or None for an empty abstract."""
+    best: EvidenceSentence | None = None
     section: str | None = None
     for sentence in sentences:
         heading = SECTION_HEADING.match(sentence)
@@ -120,15 +120,8 @@ def rank_evidence_sentences(
         score += _cue_bonus(sentence)
         score += INTERVENTION_BONUS if i_span else 0.0
         score += COMPARATOR_BONUS if c_span else 0.0
-        scored.append(
-            EvidenceSentence(sentence, locate_phrase(outcome, sentence, threshold=70), i_span, c_span, score)
-        )
-    return sorted(scored, key=lambda s: -s.score)
-
-
-def best_evidence_sentence(
-    sentences: list[str], outcome: str, intervention: str, comparator: str
-) -> EvidenceSentence | None:
-    """The highest-ranked sentence, or None for an empty abstract."""
-    ranked = rank_evidence_sentences(sentences, outcome, intervention, comparator)
-    return ranked[0] if ranked else None
+        if best is None or score > best.score:  # the outcome is located only in a new best
+            best = EvidenceSentence(
+                sentence, locate_phrase(outcome, sentence, threshold=70), i_span, c_span, score
+            )
+    return best

@@ -30,7 +30,7 @@ from extractors.findings.classifier import CLASSES, MODEL_DIR
 from extractors.findings.features import finding_text, locate_arm, locate_phrase
 from extractors.findings.prompts import ComparisonPrompt, answer_prompts
 from extractors.findings.retrieval import best_evidence_sentence
-from extractors.scoring.datasets.evidence_inference import prompt_fields
+from extractors.scoring.datasets.evidence_inference import scored_prompts
 from extractors.training.evidence_inference_data import FOLDER, EvidencePrompt, load_prompts
 
 SEED = 13
@@ -122,13 +122,7 @@ def fit_classifier(examples: list[tuple[str, str]]) -> Language:
 
 
 def _scores(prompts: list[EvidencePrompt], predicted: dict[str, str]) -> dict[str, float | None]:
-    answerable = [p for p in prompts if p.abstract_answerable]
-    fields = [
-        *prompt_fields(
-            "abstract", [p.label for p in answerable], [predicted[p.prompt_id] for p in answerable]
-        ),
-        *prompt_fields("all", [p.label for p in prompts], [predicted[p.prompt_id] for p in prompts]),
-    ]
+    fields = scored_prompts(prompts, [predicted[p.prompt_id] for p in prompts])
     return {f.field: f.f1 if f.f1 is not None else f.accuracy for f in fields}
 
 

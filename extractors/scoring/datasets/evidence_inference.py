@@ -64,6 +64,16 @@ def prompt_fields(name: str, gold: list[str], predicted: list[str]) -> list[Fiel
     ]
 
 
+def scored_prompts(prompts: list[EvidencePrompt], predicted: list[str]) -> list[FieldScore]:
+    """The fields of the prompts answerable from the abstract (`_abstract`), then of all (`_all`)."""
+    answerable = [i for i, p in enumerate(prompts) if p.abstract_answerable]
+    gold: list[str] = [p.label for p in prompts]
+    return [
+        *prompt_fields("abstract", [gold[i] for i in answerable], [predicted[i] for i in answerable]),
+        *prompt_fields("all", gold, predicted),
+    ]
+
+
 @register_dataset(
     "evidence_inference", description="Evidence Inference 2.0 validation prompts: direction/significance"
 )
@@ -73,13 +83,8 @@ def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
     findings = answer_prompts(
         _sentences(nlp, prompts), [ComparisonPrompt(p.intervention, p.comparator, p.outcome) for p in prompts]
     )
-    predicted = [f.label for f in findings]
-    answerable = [i for i, p in enumerate(prompts) if p.abstract_answerable]
-    gold_answerable: list[str] = [prompts[i].label for i in answerable]
-    fields = [
-        *prompt_fields("abstract", gold_answerable, [predicted[i] for i in answerable]),
-        *prompt_fields("all", [p.label for p in prompts], predicted),
-    ]
+    fields = scored_prompts(prompts, [f.label for f in findings])
+    answerable = [p for p in prompts if p.abstract_answerable]
     return DatasetScore(
         dataset="evidence_inference",
         description="Evidence Inference 2.0, DeYoung et al. 2020 (prompts with v2 annotations)",
