@@ -23,7 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from extractors.models import Abbreviation, Effect, Mention, OutcomeAttrs, TopicOutcome
-from litwatch.topics import Better, Outcome, Topic
+from litwatch.topics import Better, Measure, Outcome, Topic
 
 FUZZY_THRESHOLD = 85.0
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -90,12 +90,14 @@ _NamingKey = tuple[str, tuple[str, ...], tuple[str, ...], Better]
 def _topic_key(topic: Topic) -> tuple[tuple[_NamingKey, ...], ...]:
     """What the index depends on, as a hashable value (topics are unhashable pydantic models)."""
     return tuple(
-        tuple(
-            (n.name, tuple(n.synonyms), tuple(n.abbreviations), n.better)
-            for n in (outcome, *outcome.measures)
-        )
+        tuple((n.name, tuple(n.synonyms), tuple(n.abbreviations), n.better) for n in _namers(outcome))
         for outcome in topic.outcomes
     )
+
+
+def _namers(outcome: Outcome) -> list[Outcome | Measure]:
+    """The outcome itself, then its measures: each names the outcome in its own words."""
+    return [outcome, *outcome.measures]
 
 
 @lru_cache(maxsize=64)

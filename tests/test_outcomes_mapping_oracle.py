@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 
 from extractors.models import Abbreviation, Mention, OutcomeAttrs
 from extractors.outcome_mapping import FUZZY_THRESHOLD, concept_for, map_mentions, normalise
-from litwatch.topics import Better, Topic, load_topic_file
+from litwatch.topics import Better, Measure, Outcome, Topic, load_topic_file
 
 TOPICS = sorted((Path(__file__).resolve().parents[1] / "topics").glob("*.yaml"))
 WORD = re.compile(r"[A-Za-z0-9]+")
@@ -26,7 +26,8 @@ def _reference(text: str, abbreviations: list[Abbreviation], topic: Topic) -> tu
     words = set(WORD.findall(text)) | set(WORD.findall(expanded))
     best: tuple[float, tuple[str, Better]] | None = None
     for outcome in topic.outcomes:
-        for naming in (outcome, *outcome.measures):
+        namings: list[Outcome | Measure] = [outcome, *outcome.measures]
+        for naming in namings:
             phrases = [normalise(p) for p in (naming.name, *naming.synonyms)]
             contained = [p for p in phrases if p and (f" {p} " in f" {plain} " or f" {p} " in f" {wide} ")]
             if plain in phrases or wide in phrases or text.strip() in naming.abbreviations:
@@ -63,7 +64,8 @@ def _variants(phrase: str, rng: random.Random) -> list[str]:
 
 
 def _cases(topic: Topic, rng: random.Random) -> list[tuple[str, list[Abbreviation]]]:
-    phrases = [p for o in topic.outcomes for n in (o, *o.measures) for p in (n.name, *n.synonyms)]
+    namings: list[Outcome | Measure] = [*topic.outcomes, *(m for o in topic.outcomes for m in o.measures)]
+    phrases = [p for n in namings for p in (n.name, *n.synonyms)]
     shorts = [a for o in topic.outcomes for a in o.all_abbreviations]
     cases: list[tuple[str, list[Abbreviation]]] = []
     for phrase in phrases:
