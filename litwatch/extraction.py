@@ -131,11 +131,17 @@ def extract_batches(
     nlp: Language, version: str, batches: Iterable[list[ExtractionJob]], n_process: int = 1
 ) -> Iterator[list[ArticleExtraction]]:
     """The extractions of each batch, in input order: in this process, or in `n_process` workers."""
-    if n_process == 1:
-        for batch in batches:
-            yield extract_batch(nlp, version, batch)
-    else:
-        yield from _extract_in_workers(nlp, version, batches, n_process)
+    # gc.freeze: the collector then skips the loaded pipeline's objects (vocab, lexicons, weights) on
+    # every full collection, here and in forked workers, where touching them would also copy their pages.
+    gc.freeze()
+    try:
+        if n_process == 1:
+            for batch in batches:
+                yield extract_batch(nlp, version, batch)
+        else:
+            yield from _extract_in_workers(nlp, version, batches, n_process)
+    finally:
+        gc.unfreeze()
 
 
 # The worker process's pipeline and extractor version, set once by `_init_worker`.
@@ -154,10 +160,8 @@ def _extract_in_worker(batch: list[ExtractionJob]) -> list[ArticleExtraction]:
 def _extract_in_workers(
     nlp: Language, version: str, batches: Iterable[list[ExtractionJob]], n_process: int
 ) -> Iterator[list[ArticleExtraction]]:
-    # fork: workers inherit the loaded pipeline as is (no reload, no pickling of the Language).
-    # gc.freeze: the workers' collector then skips the inherited objects instead of touching (and so
-    # copying) their pages, which measurably cut the workers' CPU time.
-    gc.freeze()
+    # fork: workers inherit the loaded pipeline as is (no reload, no pickling of the Language), frozen
+    # for the collector by `extract_batches`.
     executor = ProcessPoolExecutor(
         n_process,
         mp_context=multiprocessing.get_context("fork"),
@@ -175,7 +179,6 @@ def _extract_in_workers(
             yield _worker_result(in_flight.popleft())
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
-        gc.unfreeze()
 
 
 def _worker_result(future: Future[list[ArticleExtraction]]) -> list[ArticleExtraction]:
