@@ -3,10 +3,10 @@ Mention whose offsets index `articles.title` or `articles.abstract` (see extract
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from extractors.models import ArticleExtraction, Mention
-from extractors.text import ArticleInput, locate
+from extractors.text import ArticleInput, doc_text, locate
 
 # doc.spans group -> (mention kind, Span extension holding its attrs, Mention field for them)
 MENTION_GROUPS: dict[str, tuple[str, str, str]] = {
@@ -18,15 +18,17 @@ MENTION_GROUPS: dict[str, tuple[str, str, str]] = {
 
 def doc_mentions(doc: Doc, title: str, abstract: str) -> list[Mention]:
     title_length = len(title)
+    text = doc_text(doc)  # `span.text` rebuilds the string token by token
     mentions: list[Mention] = []
     seen: set[tuple[str, str, int, int]] = set()
     for group, (kind, extension, field) in MENTION_GROUPS.items():
         for span in doc.spans.get(group, []):
-            located = _trimmed(span, title_length)
+            span_start, span_end = span.start_char, span.end_char
+            located = _trimmed(text, span_start, span_end, title_length)
             if located is None:
                 continue
             section, start, end = located
-            key = (kind, span.label_, span.start_char, span.end_char)
+            key = (kind, span.label_, span_start, span_end)
             if key in seen:
                 continue
             seen.add(key)
@@ -47,11 +49,12 @@ def doc_mentions(doc: Doc, title: str, abstract: str) -> list[Mention]:
     return mentions
 
 
-def _trimmed(span: Span, title_length: int) -> tuple[str, int, int] | None:
-    """Offsets without surrounding whitespace (token alignment may include a trailing newline)."""
-    text = span.text
-    start = span.start_char + (len(text) - len(text.lstrip()))
-    end = span.end_char - (len(text) - len(text.rstrip()))
+def _trimmed(text: str, start: int, end: int, title_length: int) -> tuple[str, int, int] | None:
+    """The span `text[start:end]` without surrounding whitespace (token alignment may include a trailing
+    newline), located in its field."""
+    span = text[start:end]
+    start += len(span) - len(span.lstrip())
+    end -= len(span) - len(span.rstrip())
     return locate(start, end, title_length) if start < end else None
 
 
