@@ -87,6 +87,12 @@ def test_effect_size_and_ci_are_attached() -> None:
     assert attrs.significant is True
 
 
+def test_p_value_keeps_how_it_was_stated() -> None:
+    bound = finding("Fatigue was reduced in the yoga group (P < .05).", "Fatigue")
+    exact = finding("Fatigue was reduced in the yoga group (p = 0.03).", "Fatigue")
+    assert (bound.p_value, bound.p_relation, exact.p_value, exact.p_relation) == (0.05, "<", 0.03, "=")
+
+
 def test_lone_bare_ci_is_the_changes_own() -> None:
     attrs = finding("Sleep latency fell by 21 min (95% CI 9 to 33) with melatonin.", "Sleep latency")
     assert (attrs.ci_low, attrs.ci_high) == (9.0, 33.0)

@@ -138,6 +138,7 @@ class OutcomeFindings:
             ci_low=interval.low if interval else None,
             ci_high=interval.high if interval else None,
             p_value=p_value.value if p_value else None,
+            p_relation=p_value.relation if p_value else None,
             sentence=sentence.text.strip(),
             polarity=_polarity(context.clause),
         )
