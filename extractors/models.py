@@ -66,6 +66,8 @@ class FindingStatistics(BaseModel):
     ci_low: float | None = None
     ci_high: float | None = None
     p_value: float | None = None
+    # How the p-value was stated: "P < .05" is p_value 0.05 with p_relation "<" ("≤" reads as "<").
+    p_relation: Literal["<", "=", ">"] | None = None
     sentence: str | None = None
 
 

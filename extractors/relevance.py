@@ -14,7 +14,7 @@ import yaml
 from spacy.tokens import Doc
 
 from extractors.models import TopicRelevance
-from extractors.text import abstract_offset, doc_text
+from extractors.text import abstract_offset, doc_text, sentence_ranges
 from litwatch.topics import Topic
 
 NEAR_MISSES = Path(__file__).parent / "relevance.yaml"
@@ -23,8 +23,9 @@ NEAR_MISSES = Path(__file__).parent / "relevance.yaml"
 @dataclass(frozen=True)
 class NearMiss:
     name: str
-    pattern: str
     reason: str
+    pattern: str | None = None
+    every_mention: str | None = None
     unless: str | None = None
     anywhere: bool = False
 
@@ -38,8 +39,19 @@ def near_misses(path: Path = NEAR_MISSES) -> tuple[NearMiss, ...]:
 @dataclass(frozen=True)
 class CompiledNearMiss:
     rule: NearMiss
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str] | None
+    every_mention: re.Pattern[str] | None
     unless: re.Pattern[str] | None
+
+    def fires(self, title: str, text: str, mentioning: list[str], outcome_in_title: bool) -> bool:
+        """`mentioning`: the sentences that name the intervention (empty when the title does)."""
+        if self.every_mention is not None:
+            hit = bool(mentioning) and all(self.every_mention.search(s) for s in mentioning)
+        else:
+            where = text if self.rule.anywhere else title
+            hit = self.pattern is not None and self.pattern.search(where) is not None
+            hit = hit and (self.rule.anywhere or not outcome_in_title)
+        return hit and (self.unless is None or self.unless.search(text) is None)
 
 
 @lru_cache(maxsize=1024)
@@ -57,14 +69,25 @@ def term_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
 def compiled_near_misses(intervention_terms: tuple[str, ...]) -> tuple[CompiledNearMiss, ...]:
     """The near-miss rules with `{terms}` filled in by a topic's intervention terms, compiled once."""
     terms = "|".join(re.escape(t) for t in intervention_terms)
+
+    def compiled(pattern: str | None) -> re.Pattern[str] | None:
+        return re.compile(pattern.replace("{terms}", terms), re.IGNORECASE) if pattern else None
+
     return tuple(
-        CompiledNearMiss(
-            rule,
-            re.compile(rule.pattern.replace("{terms}", terms), re.IGNORECASE),
-            re.compile(rule.unless, re.IGNORECASE) if rule.unless else None,
-        )
+        CompiledNearMiss(rule, compiled(rule.pattern), compiled(rule.every_mention), compiled(rule.unless))
         for rule in near_misses()
     )
+
+
+def sentences_naming(doc: Doc, intervention: re.Pattern[str]) -> list[str]:
+    """The abstract's sentences that name the intervention."""
+    full = doc_text(doc)
+    start_of_abstract = abstract_offset(doc._.title_length or 0) if doc._.title_length else 0
+    return [
+        full[start:end]
+        for start, end in sentence_ranges(doc)
+        if end > start_of_abstract and intervention.search(full[start:end])
+    ]
 
 
 def outcome_terms(topic: Topic, doc: Doc) -> tuple[str, ...]:
@@ -89,7 +112,7 @@ def assess_relevance(doc: Doc, topic: Topic) -> TopicRelevance:
     intervention = term_pattern(tuple(topic.intervention.all_terms))
     subject = topic.intervention.terms[0] if topic.intervention.terms else topic.id
     intervention_hit = intervention.search(text) if intervention else None
-    if intervention_hit is None:
+    if intervention is None or intervention_hit is None:
         return TopicRelevance(topic=topic.id, relevant=False, reason=f"{subject} is not mentioned")
     outcomes = term_pattern(outcome_terms(topic, doc))
     outcome_hit = outcomes.search(text) if outcomes else None
@@ -99,15 +122,14 @@ def assess_relevance(doc: Doc, topic: Topic) -> TopicRelevance:
             topic=topic.id, relevant=False, reason=f"none of the outcomes is mentioned ({names})"
         )
     outcome_in_title = outcomes.search(title) is not None
+    mentioning = [] if intervention.search(title) else sentences_naming(doc, intervention)
     for near_miss in compiled_near_misses(tuple(topic.intervention.all_terms)):
-        rule = near_miss.rule
-        where = text if rule.anywhere else title
-        if not near_miss.pattern.search(where) or (outcome_in_title and not rule.anywhere):
+        if not near_miss.fires(title, text, mentioning, outcome_in_title):
             continue
-        if near_miss.unless is not None and near_miss.unless.search(text):
-            continue
-        reason = rule.reason.format(intervention=subject, outcome=outcome_hit.group(0).lower())
-        return TopicRelevance(topic=topic.id, relevant=False, reason=f"near miss ({rule.name}): {reason}")
+        reason = near_miss.rule.reason.format(intervention=subject, outcome=outcome_hit.group(0).lower())
+        return TopicRelevance(
+            topic=topic.id, relevant=False, reason=f"near miss ({near_miss.rule.name}): {reason}"
+        )
     return TopicRelevance(
         topic=topic.id,
         relevant=True,

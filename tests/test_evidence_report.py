@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from litwatch.evidence.models import Dose, Finding, Population, StudyEvidence
+from litwatch.evidence.phrasing import p_phrase, result_phrase
 from litwatch.evidence.render import render_html, render_json, render_markdown
 from litwatch.evidence.report import SCHEMA_PATH, Report, build_report, report_json_schema
 from litwatch.evidence.service import topic_report
@@ -100,6 +101,21 @@ def test_finding_sentence_uses_every_known_number() -> None:
         "A meta-analysis of 320-729 mg/day magnesium oxide in 151 older adults found a significant "
         "decrease in sleep onset latency (mean difference (min) -17.4; 95% CI -27.8 to -7; p < 0.001) "
         "[PMID 33865376]."
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "relation", "text"),
+    [(0.05, "<", "p < 0.05"), (0.03, "=", "p = 0.03"), (0.03, None, "p = 0.03"), (0.0004, "=", "p < 0.001")],
+)
+def test_p_values_are_quoted_as_stated(value: float, relation: str | None, text: str) -> None:
+    assert p_phrase(value, relation) == text
+
+
+def test_significant_change_without_a_direction_says_so() -> None:
+    finding = Finding(concept=LATENCY, effect="unclear", direction="unclear", significant=True)
+    assert result_phrase("unclear", finding, "sleep quality") == (
+        "a significant change in sleep quality (direction not stated)"
     )
 
 

@@ -96,3 +96,40 @@ def test_patterns_are_compiled_once_per_topic(topic: Topic) -> None:
     assert [r.relevant for r in results] == [True, False]
     assert compiled_near_misses.cache_info().misses == 1
     assert term_pattern.cache_info().misses == 2  # the intervention's terms and the outcomes'
+
+
+def test_intervention_named_only_among_measured_markers_is_a_near_miss() -> None:
+    melatonin = get_topic(Path(REPO / "topics"), "melatonin-sleep")
+    doc = run(
+        "We randomized 51 patients to cognitive behavioral therapy or attention control. We measured "
+        "urinary free cortisol, melatonin sulfate and norepinephrine at baseline. Sleep quality improved.",
+        title="Cognitive behavioral therapy for insomnia in heart failure",
+    )
+    result = assess_relevance(doc, melatonin)
+    assert not result.relevant
+    assert result.reason.startswith("near miss (measured)")
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract"),
+    [
+        # Named in the title: the study is about it, whatever its sentences say.
+        (
+            "Melatonin and sleep in shift workers",
+            "Melatonin concentrations were measured. Sleep quality rose.",
+        ),
+        # Measured, but also given: an administration cue vetoes the rule.
+        (
+            "Sleep in shift workers",
+            "Melatonin 3 mg was given nightly. Salivary melatonin levels were measured. Sleep quality rose.",
+        ),
+        # One sentence names it outside a measurement context.
+        (
+            "Sleep in shift workers",
+            "Melatonin shortened sleep latency. Melatonin concentrations were measured.",
+        ),
+    ],
+)
+def test_measured_rule_needs_every_mention_to_be_a_measurement(title: str, abstract: str) -> None:
+    melatonin = get_topic(Path(REPO / "topics"), "melatonin-sleep")
+    assert assess_relevance(run(abstract, title=title), melatonin).relevant

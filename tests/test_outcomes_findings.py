@@ -87,6 +87,26 @@ def test_effect_size_and_ci_are_attached() -> None:
     assert attrs.significant is True
 
 
+def test_p_value_keeps_how_it_was_stated() -> None:
+    bound = finding("Fatigue was reduced in the yoga group (P < .05).", "Fatigue")
+    exact = finding("Fatigue was reduced in the yoga group (p = 0.03).", "Fatigue")
+    assert (bound.p_value, bound.p_relation, exact.p_value, exact.p_relation) == (0.05, "<", 0.03, "=")
+
+
+def test_lone_bare_ci_is_the_changes_own() -> None:
+    attrs = finding("Sleep latency fell by 21 min (95% CI 9 to 33) with melatonin.", "Sleep latency")
+    assert (attrs.ci_low, attrs.ci_high) == (9.0, 33.0)
+
+
+def test_per_arm_cis_are_not_reported_as_the_differences() -> None:
+    attrs = finding(
+        "Total sleep duration was 8.05 h (95% CI 7.65-8.44) baseline, 8.75 h (95% CI 8.56-8.98) with "
+        "placebo and 9.84 h (95% CI 9.68-9.99) with melatonin.",
+        "Total sleep duration",
+    )
+    assert (attrs.ci_low, attrs.ci_high) == (None, None)
+
+
 def test_methods_sentence_without_result_is_unclear() -> None:
     attrs = finding("The primary outcome was sleep quality measured with the PSQI.", "sleep quality")
     assert (attrs.direction, attrs.significant) == ("unclear", None)

@@ -49,7 +49,8 @@ def test_view_joins_finding_and_topic_reading(db_path: Path) -> None:
         outcome=OutcomeAttrs(
             direction="decrease",
             significant=True,
-            p_value=0.02,
+            p_value=0.05,
+            p_relation="<",
             effect_size=-9.5,
             effect_kind="mean_difference",
             ci_low=-15.0,
@@ -80,12 +81,13 @@ def test_view_joins_finding_and_topic_reading(db_path: Path) -> None:
         True,
         "benefit",
     )
-    assert (row.effect_size, row.effect_kind, row.ci_low, row.ci_high, row.p_value) == (
+    assert (row.effect_size, row.effect_kind, row.ci_low, row.ci_high, row.p_value, row.p_relation) == (
         -9.5,
         "mean_difference",
         -15.0,
         -4.0,
-        0.02,
+        0.05,
+        "<",
     )
 
 

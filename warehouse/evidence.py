@@ -47,7 +47,7 @@ ORDER BY s.pmid
 
 FINDINGS_SQL = """
 SELECT pmid, concept, effect, direction, significant, effect_size, effect_kind, ci_low, ci_high,
-       p_value, sentence
+       p_value, p_relation, sentence
 FROM outcomes
 WHERE topic = ? AND concept IS NOT NULL
 ORDER BY pmid, section = 'abstract', start_char
@@ -103,7 +103,7 @@ def load_study_evidence(con: duckdb.DuckDBPyConnection, topic: str) -> list[Stud
     """Every relevant study of the topic with its findings, doses, populations and notices."""
     findings: dict[int, list[Finding]] = defaultdict(list)
     for pmid, concept, *rest in _query(con, FINDINGS_SQL, [topic]):
-        effect, direction, significant, size, kind, ci_low, ci_high, p_value, sentence = rest
+        effect, direction, significant, size, kind, ci_low, ci_high, p_value, p_relation, sentence = rest
         findings[pmid].append(
             Finding(
                 concept=concept,
@@ -115,6 +115,7 @@ def load_study_evidence(con: duckdb.DuckDBPyConnection, topic: str) -> list[Stud
                 ci_low=ci_low,
                 ci_high=ci_high,
                 p_value=p_value,
+                p_relation=p_relation,
                 sentence=sentence,
             )
         )

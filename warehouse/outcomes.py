@@ -42,6 +42,7 @@ class OutcomeRow(BaseModel):
     ci_low: float | None
     ci_high: float | None
     p_value: float | None
+    p_relation: str | None
     sentence: str | None
     section: str
     start_char: int
@@ -78,8 +79,8 @@ def topic_outcomes(con: duckdb.DuckDBPyConnection, topic: str) -> list[OutcomeRo
     """The `outcomes` view for one topic, by PMID and position."""
     cursor = con.execute(
         "SELECT topic, pmid, text, concept, direction, significant, effect, effect_size, effect_kind, "
-        "ci_low, ci_high, p_value, sentence, section, start_char, end_char FROM outcomes WHERE topic = ? "
-        "ORDER BY pmid, section DESC, start_char",
+        "ci_low, ci_high, p_value, p_relation, sentence, section, start_char, end_char "
+        "FROM outcomes WHERE topic = ? ORDER BY pmid, section DESC, start_char",
         [topic],
     )
     names = [d[0] for d in cursor.description]

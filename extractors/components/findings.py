@@ -124,11 +124,11 @@ class OutcomeFindings:
         stats = context.stats
         anchor = context.outcome.end if context.outcome is not None else 0
         effect = stats.effect_near(anchor)
-        interval = (
-            effect.interval
-            if effect is not None and effect.interval
-            else (stats.intervals[0] if stats.intervals else None)
-        )
+        # A lone bare CI belongs to the reported change; several bare CIs are the arms' or time
+        # points' own ("8.05 h (95% CI 7.65-8.44) baseline, 9.84 h (...) with melatonin"), none of
+        # them the difference's.
+        lone_interval = stats.intervals[0] if len(stats.intervals) == 1 else None
+        interval = effect.interval if effect is not None and effect.interval else lone_interval
         p_value = stats.p_value_near(anchor)
         return OutcomeAttrs(
             direction=finding.direction,
@@ -138,6 +138,7 @@ class OutcomeFindings:
             ci_low=interval.low if interval else None,
             ci_high=interval.high if interval else None,
             p_value=p_value.value if p_value else None,
+            p_relation=p_value.relation if p_value else None,
             sentence=sentence.text.strip(),
             polarity=_polarity(context.clause),
         )

@@ -46,6 +46,14 @@ def who_phrase(study: OutcomeStudy) -> str:
     return f" in {who}" if who else ""
 
 
+def p_phrase(value: float, relation: str | None) -> str:
+    """ "p = 0.03", "p < 0.05" as the abstract stated it ("P < .05" is not "p = 0.05"); below 0.001,
+    "p < 0.001" whatever the digits."""
+    if value < 0.001 and relation != ">":
+        return "p < 0.001"
+    return f"p {relation or '='} {number(value)}"
+
+
 def _statistics(finding: Finding) -> str:
     parts = []
     if finding.effect_size is not None:
@@ -53,7 +61,7 @@ def _statistics(finding: Finding) -> str:
     if finding.ci_low is not None and finding.ci_high is not None:
         parts.append(f"95% CI {number(finding.ci_low)} to {number(finding.ci_high)}")
     if finding.p_value is not None:
-        parts.append("p < 0.001" if finding.p_value < 0.001 else f"p = {number(finding.p_value)}")
+        parts.append(p_phrase(finding.p_value, finding.p_relation))
     return f" ({'; '.join(parts)})" if parts else ""
 
 
@@ -70,6 +78,8 @@ def result_phrase(effect: str, finding: Finding, outcome: str) -> str:
         return f"an improvement in {outcome}"
     if effect == "harm":
         return f"a worsening of {outcome}"
+    if finding.significant:
+        return f"a significant change in {outcome} (direction not stated)"
     return f"no clear direction for {outcome}"
 
 
