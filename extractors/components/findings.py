@@ -9,7 +9,7 @@ significance None (a methods sentence naming the outcome reports no finding).
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -80,8 +80,11 @@ class OutcomeFindings:
     """Its trained part (the classifier's saved pipeline + training.json) is read by `from_disk` from
     the component's folder of the packaged pipeline, `extractors/model/litwatch_findings/`."""
 
-    def __init__(self, group: str) -> None:
+    def __init__(self, group: str, tokenizer: Callable[[str], Doc]) -> None:
         self.group = group
+        # The classifier's saved tokenizer is the pipeline's (same config and rules), so its input is
+        # tokenised by the pipeline's own, whose cache and vocabulary already hold the clause's words.
+        self.tokenizer = tokenizer
         self.trained: TrainedPart | None = None
 
     def from_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> OutcomeFindings:
@@ -104,7 +107,11 @@ class OutcomeFindings:
             readable = [i for i, context in enumerate(contexts) if _has_result_cue(context)]
             unsure = [i for i in readable if needs_classifier(contexts[i])]
             predictions = dict(
-                zip(unsure, classify([contexts[i].classifier_text for i in unsure], classifier), strict=True)
+                zip(
+                    unsure,
+                    classify([self.tokenizer(contexts[i].classifier_text) for i in unsure], classifier),
+                    strict=True,
+                )
             )
             for span, sent in located:
                 span._.outcome = OutcomeAttrs(sentence=sent.text.strip())
@@ -146,4 +153,4 @@ class OutcomeFindings:
 
 @Language.factory("litwatch_findings", default_config={"group": "outcome"})
 def make_findings(nlp: Language, name: str, group: str) -> OutcomeFindings:
-    return OutcomeFindings(group)
+    return OutcomeFindings(group, nlp.tokenizer)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from extractors.components import register_all
 
@@ -35,8 +36,8 @@ def load_classifier(path: Path = MODEL_DIR) -> Language:
     return spacy.load(path)
 
 
-def classify(texts: Iterable[str], model: Language | None = None) -> list[FindingPrediction]:
-    """One prediction per `finding_text`, in order."""
+def classify(texts: Iterable[str] | Iterable[Doc], model: Language | None = None) -> list[FindingPrediction]:
+    """One prediction per `finding_text` (or its Doc, tokenised like the classifier's own), in order."""
     nlp = model or load_classifier()
     predictions = []
     for doc in nlp.pipe(texts, batch_size=256):
