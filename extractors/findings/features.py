@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -257,7 +257,13 @@ class FindingContext:
     outcome: CharSpan | None
     arms: dict[str, CharSpan]
     stats: Statistics
-    classifier_text: str
+    marks: list[tuple[CharSpan, str]]
+
+    @cached_property
+    def classifier_text(self) -> str:
+        """Built on first use: extraction asks only for the clauses the rules leave open."""
+        marked = _mark(self.clause, self.marks)
+        return " ".join([marked.strip(), *cue_tokens(self.clause, self.stats, self.arms)])
 
 
 def finding_context(
@@ -292,9 +298,7 @@ def finding_context(
     local_outcome = shift(outcome)
     if local_outcome is not None:
         marks.append((local_outcome, OUTCOME_MARK))
-    marked = _mark(clause, marks)
-    text = " ".join([marked.strip(), *cue_tokens(clause, stats, arms)])
-    return FindingContext(clause, local_outcome, arms, stats, text)
+    return FindingContext(clause, local_outcome, arms, stats, marks)
 
 
 def finding_text(
