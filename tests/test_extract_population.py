@@ -164,6 +164,34 @@ def test_condition_phrases(abstract: str, condition: str) -> None:
     assert labelled(rules_only(abstract), "population", "condition") == [condition]
 
 
+@pytest.mark.parametrize(
+    ("abstract", "conditions"),
+    [
+        # A condition ends on a disease word; an intervention named after it is not part of it.
+        (
+            "Eighty-four women with breast cancer were randomised to mindfulness-based stress reduction.",
+            ["breast cancer"],
+        ),
+        # A phrase after "women with" that names no disease is no condition.
+        ("Women with extremity volume among survivors were measured.", []),
+        ("We enrolled women with mindfulness-based stress reduction experience.", []),
+        # Cut back to its last disease word; an "of" part only when a clean boundary follows it.
+        (
+            "Sixty women with breast cancer-related lymphedema of the upper extremity volume among the arms "
+            "were randomized.",
+            ["breast cancer-related lymphedema"],
+        ),
+        ("Women with cancer of the cervix were included.", ["cancer of the cervix"]),
+        ("Patients with chronic hepatitis C were treated.", ["chronic hepatitis C"]),
+        # A disease word that modifies the noun after it is not a condition ("pain scores").
+        ("Adults reported pain scores and stress management skills.", []),
+        ("Sixty adults with NIDDM were randomised.", ["NIDDM"]),
+    ],
+)
+def test_condition_spans_end_on_a_disease_word(abstract: str, conditions: list[str]) -> None:
+    assert labelled(rules_only(abstract), "population", "condition") == conditions
+
+
 def test_abbreviation_defined_after_a_condition_is_one_mention() -> None:
     doc = rules_only("Patients with coronary artery disease (CAD) were randomised.")
     assert labelled(doc, "population", "condition") == ["coronary artery disease", "CAD"]
