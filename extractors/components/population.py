@@ -50,6 +50,11 @@ ENROLLED_MODIFIER = re.compile(r"\s(?:enrolled|randomi[sz]ed|recruited)\s", re.I
 ALLOCATION_REST = re.compile(
     r"^\s*(?:to|into|between|in\s+the\b[^.;,()]{0,60}?\b(?:group|arm)\b)", re.IGNORECASE
 )
+# "818 and 756 in the 4-HPR and control arm, respectively": a pair of counts named as the arms.
+PAIR_OF_ARMS = re.compile(
+    r"\s*(?:in|to|into)\s+the\b[^.;()]{0,60}?\b(?:arms?|groups?)\b[^.;()]{0,20}?\brespectively\b",
+    re.IGNORECASE,
+)
 # "N patients were assigned to X and M to Y" / "N patients received X, M received Y": arms listed in turn.
 ARM_ALLOCATION = re.compile(
     r"^\s*(?:(?:were|was)\s+)?(?:randomly\s+)?(?:(?:assigned|allocated|randomi[sz]ed)\s+(?:to|into)|received|receiving|"
@@ -109,6 +114,7 @@ class PopulationLexicon:
     controls_after: re.Pattern[str]
     initial_enrolment: re.Pattern[str]
     verb_count: re.Pattern[str]
+    study_count: re.Pattern[str]
     pair: re.Pattern[str]
     total_before: re.Pattern[str]
     partial_before: re.Pattern[str]
@@ -135,8 +141,10 @@ class PopulationLexicon:
                 rf"(?<![\w.,/±≤≥<>~-])(?P<num>{number})\s+{data['noun_modifiers']}(?:{nouns})\b", FLAGS
             ),
             arm=re.compile(rf"\b(?P<sym>n)\s*=\s*(?P<num>{COUNT_DIGITS})\b", FLAGS),
+            # "42 were randomized", "with 79 allocated to the experimental group": no noun after the number.
             bare_enrolment=re.compile(
-                rf"(?<![\w.,/±≤≥<>~-])(?P<num>{number})\s+(?:were|was|had\s+been)\s+(?:randomly\s+)?(?:{verbs})\b",
+                rf"(?<![\w.,/±≤≥<>~-])(?P<num>{number})\s+(?:(?:were|was|had\s+been)\s+(?:randomly\s+)?(?:{verbs})\b|"
+                r"(?:randomly\s+)?(?:allocated|assigned|randomi[sz]ed)\s+(?=to\b))",
                 FLAGS,
             ),
             more_arms=re.compile(
@@ -165,10 +173,18 @@ class PopulationLexicon:
                 rf"[^.;]{{0,250}}?\b(?:were|was)\s+(?:randomly\s+)?(?:{verbs})\b",
                 FLAGS,
             ),
-            # "enrolled 1905 community-dwelling ... beneficiaries": a number right after a verb that only
-            # people take, whatever noun follows.
+            # "enrolled 1905 community-dwelling ... beneficiaries", "A sample of 141 Spanish-speaking
+            # Latinas": a number right after a verb that only people take or a total cue, whatever noun.
             verb_count=re.compile(
-                rf"\b(?:randomi[sz]ed|enrolled|recruited|accrued)\s+(?:a\s+total\s+of\s+|all\s+)?(?P<num>{number})"
+                rf"(?:\b(?:randomi[sz]ed|enrolled|recruited|accrued)\s+(?:a\s+total\s+of\s+|all\s+)?|"
+                rf"\ba\s+(?:total|sample|cohort)\s+of\s+)(?P<num>{number})"
+                rf"(?=[\s-]+[A-Za-z]){NOT_PEOPLE_AFTER}",
+                FLAGS,
+            ),
+            # "a randomized controlled trial in 71 BCS": the study's population, whatever noun follows (digits
+            # only: "a study of two taxanes").
+            study_count=re.compile(
+                rf"\b(?:trial|study)\b[^.;()]{{0,80}}?\b(?:of|in|on|among)\s+(?P<num>{COUNT_DIGITS})"
                 rf"(?=[\s-]+[A-Za-z]){NOT_PEOPLE_AFTER}",
                 FLAGS,
             ),
@@ -305,6 +321,9 @@ class PopulationExtractor:
                 continue
             if not any(c.start == match.start("num") for c in found):
                 value = lex.parse_count(match.group("num"))
+                rest = sentence[match.end() :]
+                if ARM_ALLOCATION.match(rest) or ALLOCATION_REST.match(rest):
+                    value += self._further_arms(rest)
                 if value >= 2:
                     found.append(Count(value, match.start("num"), match.end("num"), 3.0))
         for match in lex.pair.finditer(sentence):
@@ -312,16 +331,22 @@ class PopulationExtractor:
             first, second = lex.parse_count(match.group("num")), lex.parse_count(match.group("second"))
             if self._is_year(first, before) or self._is_year(second, "and "):
                 continue
-            if match.group("verb") or lex.total_before.search(before) or lex.enrolment_before.search(before):
+            if (
+                match.group("verb")
+                or lex.total_before.search(before)
+                or lex.enrolment_before.search(before)
+                or PAIR_OF_ARMS.match(sentence, match.end())
+            ):
                 value = first + second
                 found = [c for c in found if c.start not in (match.start("num"), match.start("second"))]
                 found.append(Count(value, match.start("num"), match.end("num"), 3.0))
         initial = lex.initial_enrolment.match(sentence)
-        for match in ([initial] if initial else []) + list(lex.verb_count.finditer(sentence)):
+        unnamed = [(m, 3.0) for m in ([initial] if initial else []) + list(lex.verb_count.finditer(sentence))]
+        for match, score in unnamed + [(m, 2.75) for m in lex.study_count.finditer(sentence)]:
             value = lex.parse_count(match.group("num"))
             is_new = not any(c.start == match.start("num") for c in found)
             if value >= 2 and is_new and not self._is_year(value, sentence[: match.start("num")]):
-                found.append(Count(value, match.start("num"), match.end("num"), 3.0))
+                found.append(Count(value, match.start("num"), match.end("num"), score))
         arms = [self._arm_count(sentence, match) for match in lex.arm.finditer(sentence)]
         if len(arms) >= 2:
             # "randomized to A (N = 71) or B (N = 34)": several n = in a sentence are its arms.
