@@ -61,6 +61,8 @@ ARM_ALLOCATION = re.compile(
     r"(?:enrolled|included)\s+in\s+the\b[^.;,()]{0,60}?\b(?:group|arm)\b)",
     re.IGNORECASE,
 )
+# "between the ages of 18 and 65 were enrolled": ages, not counts.
+AGE_BEFORE = re.compile(r"\b(?:ages?|aged)\s+(?:of\s+|between\s+)?(?:\d+\s*(?:and|to|-)\s*)?$", re.IGNORECASE)
 YEAR_BEFORE = re.compile(
     r"(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|\b(?:in|since|between|until|during|from|"
     r"to|and|year)\s*)$",
@@ -138,7 +140,10 @@ class PopulationLexicon:
         return cls(
             number_words=words,
             count=re.compile(
-                rf"(?<![\w.,/±≤≥<>~-])(?P<num>{number})\s+{data['noun_modifiers']}(?:{nouns})\b", FLAGS
+                # Not a rate ("4.30 per 1000 women-years").
+                rf"(?<![\w.,/±≤≥<>~-])(?<!\bper\s)(?P<num>{number})\s+{data['noun_modifiers']}(?:{nouns})\b"
+                r"(?!-(?:years?|months?|days?))",
+                FLAGS,
             ),
             arm=re.compile(rf"\b(?P<sym>n)\s*=\s*(?P<num>{COUNT_DIGITS})\b", FLAGS),
             # "42 were randomized", "with 79 allocated to the experimental group": no noun after the number.
@@ -315,7 +320,7 @@ class PopulationExtractor:
                 found.append(Count(value, match.start("num"), match.end("num"), score))
         for match in lex.bare_enrolment.finditer(sentence):
             before = sentence[: match.start()]
-            if lex.not_a_count_before.search(before) or self._is_year(
+            if lex.not_a_count_before.search(before) or AGE_BEFORE.search(before) or self._is_year(
                 lex.parse_count(match.group("num")), before
             ):
                 continue
@@ -329,7 +334,7 @@ class PopulationExtractor:
         for match in lex.pair.finditer(sentence):
             before = sentence[: match.start()]
             first, second = lex.parse_count(match.group("num")), lex.parse_count(match.group("second"))
-            if self._is_year(first, before) or self._is_year(second, "and "):
+            if self._is_year(first, before) or self._is_year(second, "and ") or AGE_BEFORE.search(before):
                 continue
             if (
                 match.group("verb")
