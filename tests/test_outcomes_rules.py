@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from extractors.findings.decision import rule_direction, rule_significance
-from extractors.findings.direction import read_direction, read_significance_words
+from extractors.findings.direction import read_direction, read_polarity, read_significance_words
 from extractors.findings.features import CharSpan, arm_keys, finding_context
 from extractors.findings.retrieval import best_evidence_sentence, outcome_similarity
 
@@ -141,3 +141,49 @@ def test_arm_numbers_give_the_direction_without_a_direction_word() -> None:
 
 def test_initials_name_an_arm() -> None:
     assert "CMF" in arm_keys("Cyclophosphamide Methotrexate Fluorouracil", "low dose Epirubicin")
+
+
+def _polarity(text: str, outcome: str, intervention: str = "", comparator: str = "") -> str | None:
+    arms = {
+        name: _span(text, arm)
+        for name, arm in (("intervention", intervention), ("comparator", comparator))
+        if arm
+    }
+    return read_polarity(text, _span(text, outcome), arms)
+
+
+def test_inferior_intervention_is_worse() -> None:
+    assert (
+        _polarity("COMB was inferior to STAN for sleep quality.", "sleep quality", "COMB", "STAN")
+        == "worsened"
+    )
+
+
+def test_comparator_inferior_to_intervention_is_better() -> None:
+    assert (
+        _polarity("STAN was inferior to COMB for sleep quality.", "sleep quality", "COMB", "STAN")
+        == "improved"
+    )
+
+
+def test_better_than_the_comparator_is_better() -> None:
+    text = "Sleep quality was better with COMB than with STAN."
+    assert _polarity(text, "Sleep quality", "COMB", "STAN") == "improved"
+
+
+def test_outperformed_names_the_loser_after_it() -> None:
+    assert (
+        _polarity("STAN outperformed COMB on sleep quality.", "sleep quality", "COMB", "STAN") == "worsened"
+    )
+    assert (
+        _polarity("COMB outperformed STAN on sleep quality.", "sleep quality", "COMB", "STAN") == "improved"
+    )
+
+
+def test_favouring_names_the_winner_after_it() -> None:
+    text = "Differences in sleep quality favoured STAN over COMB."
+    assert _polarity(text, "sleep quality", "COMB", "STAN") == "worsened"
+
+
+def test_more_effective_is_not_an_increase() -> None:
+    assert _direction("COMB was more effective than STAN for pain.", "pain", "COMB", "STAN") is None
