@@ -187,3 +187,21 @@ def test_favouring_names_the_winner_after_it() -> None:
 
 def test_more_effective_is_not_an_increase() -> None:
     assert _direction("COMB was more effective than STAN for pain.", "pain", "COMB", "STAN") is None
+
+
+def test_group_label_of_a_description_is_an_arm_key() -> None:
+    keys = arm_keys("bupivacaine with epinephrine in group I", "bupivacaine alone in group II")
+    assert "group I" in keys and "I group" not in keys
+    assert "group 2" in arm_keys("Arm 2: exercise", "Arm 1: usual care")
+
+
+def test_generic_treated_arm_is_marked_when_its_name_is_missing() -> None:
+    text = "Pain was lower in the treatment group than in the control group (p = 0.01)."
+    context = finding_context(text, _span(text, "Pain"))
+    assert set(context.arms) == {"intervention", "comparator"}
+    assert rule_direction(context) == "decrease"
+
+
+def test_higher_in_the_control_group_than_the_study_group_is_a_decrease() -> None:
+    text = "Pain was higher in the control group than in the study group (p = 0.01)."
+    assert rule_direction(finding_context(text, _span(text, "Pain"))) == "decrease"
