@@ -13,13 +13,16 @@ def _span(text: str, phrase: str) -> CharSpan:
     return CharSpan(start, start + len(phrase))
 
 
-def _direction(text: str, outcome: str, intervention: str = "", comparator: str = "") -> str | None:
-    arms = {
+def _arms(text: str, intervention: str, comparator: str) -> dict[str, CharSpan]:
+    return {
         name: _span(text, arm)
         for name, arm in (("intervention", intervention), ("comparator", comparator))
         if arm
     }
-    return read_direction(text, _span(text, outcome), arms)
+
+
+def _direction(text: str, outcome: str, intervention: str = "", comparator: str = "") -> str | None:
+    return read_direction(text, _span(text, outcome), _arms(text, intervention, comparator))
 
 
 def test_greater_reduction_is_a_decrease() -> None:
@@ -144,12 +147,7 @@ def test_initials_name_an_arm() -> None:
 
 
 def _polarity(text: str, outcome: str, intervention: str = "", comparator: str = "") -> str | None:
-    arms = {
-        name: _span(text, arm)
-        for name, arm in (("intervention", intervention), ("comparator", comparator))
-        if arm
-    }
-    return read_polarity(text, _span(text, outcome), arms)
+    return read_polarity(text, _span(text, outcome), _arms(text, intervention, comparator))
 
 
 def test_inferior_intervention_is_worse() -> None:
