@@ -100,6 +100,17 @@ def test_years_are_not_counts() -> None:
         ("A sample of 141 Spanish-speaking Latinas was randomly assigned to one of three arms.", 141),
         ("We conducted a randomized controlled trial in 71 BCS within 5 years of menopause.", 71),
         ("This is a study of two taxanes and cisplatin.", None),
+        # Two groups of one enrolment; the part that a verb counts; completers are not the total.
+        ("580 intervention and 655 control women completed follow-up interviews.", 1235),
+        (
+            "Twenty-six patients with breast cancer (mean, 20 months postchemotherapy) and 10 healthy women "
+            "were studied.",
+            36,
+        ),
+        ("From 1981 to 1999, 68 (62%) of 109 patients with distant metastases were recruited.", 68),
+        ("The trial stopped after 74 of the planned 92 patients were enrolled.", 74),
+        ("Only 16 patients in the first stage were enrolled.", 16),
+        ("This was a trial of 129 women. A total of 94 women completed 5-year follow-up.", 129),
         # Dates and punctuation-space thousands.
         ("Trial registration: ISRCTN91372184. Registered 28 September 2014.", None),
         ("26\u2008054 women were eligible for this analysis.", 26054),
