@@ -145,7 +145,7 @@ def arm_values(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> tuple
 
 
 def compare_arms(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> ArmDirection | None:
-    """ "increase" when the intervention's number is the higher, "decrease" when lower, else None."""
+    """"increase" when the intervention's number is the higher, "decrease" when lower, else None."""
     return _compare_cached(text, stats, tuple(sorted(arms.items())))
 
 
