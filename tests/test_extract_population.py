@@ -111,6 +111,9 @@ def test_years_are_not_counts() -> None:
         ("The trial stopped after 74 of the planned 92 patients were enrolled.", 74),
         ("Only 16 patients in the first stage were enrolled.", 16),
         ("This was a trial of 129 women. A total of 94 women completed 5-year follow-up.", 129),
+        # One arm's size; an arm's "n =" that the people counts after it add up to.
+        ("We did a randomized study of 100 women (with 50 patients in each group).", 100),
+        ("In this subgroup (n = 48) 27 patients received IORT, 21 patients had standard radiotherapy.", 48),
         # Dates and punctuation-space thousands.
         ("Trial registration: ISRCTN91372184. Registered 28 September 2014.", None),
         ("26\u2008054 women were eligible for this analysis.", 26054),

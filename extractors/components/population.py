@@ -64,6 +64,8 @@ ARM_ALLOCATION = re.compile(
 PART_OF = re.compile(
     r"(?<![\w.,/-])(?P<part>\d+)\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?of\s+(?:the\s+)?(?:planned\s+|targeted\s+|eligible\s+)?$"
 )
+# "with 50 patients in each group": one arm's size.
+EACH_ARM_AFTER = re.compile(r"\s*(?:in\s+each|per|in\s+both)\s+(?:\w+\s+)?(?:group|arm)s?\b", re.IGNORECASE)
 ONLY_BEFORE = re.compile(r"\bonly\s+$", re.IGNORECASE)
 # Between two groups of one enrolment: "and" at the end, no verb, pool or list punctuation before it.
 JOINED_GROUP = re.compile(
@@ -310,6 +312,7 @@ class PopulationExtractor:
                 or lex.partial_before.search(before)
                 # "only 20 completed"; but "Only 16 patients ... were enrolled" is the total
                 or (ONLY_BEFORE.search(before) and not lex.enrolment_after.match(after_noun))
+                or EACH_ARM_AFTER.match(after_noun)
             ):
                 score = 0.5
             elif (
@@ -417,14 +420,14 @@ class PopulationExtractor:
     def _pools_as_totals(sentence: str, counts: list[Count]) -> list[Count]:
         """ "Women (N=13388) ... were assigned to placebo (n = 6707) or tamoxifen (n = 6681)": a count that
         equals the sum of two or more consecutive counts after it in its sentence is their total (not an
-        outcome's count such as "71 patients (33%) relapsed: A, 33 patients; B, 38 patients")."""
+        outcome's count such as "71 patients (33%) relapsed: A, 33 patients; B, 38 patients"). Also "In this
+        subgroup (n = 48) 27 patients received A, 21 patients had B"."""
         totals = []
         for i, count in enumerate(counts):
-            later = [c.value for c in counts[i + 1 :]]
+            # An arm's "(n = 48)" is a pool only of counts of people named after it ("27 patients ...").
+            later = [c.value for c in counts[i + 1 :] if count.score >= 1.0 or c.score >= 1.0]
             sums = {sum(later[j:k]) for j in range(len(later)) for k in range(j + 2, len(later) + 1)}
-            is_pool = (
-                count.score >= 1.0 and count.value in sums and not OUTCOME_PERCENT.match(sentence, count.end)
-            )
+            is_pool = count.value in sums and not OUTCOME_PERCENT.match(sentence, count.end)
             totals.append(Count(count.value, count.start, count.end, 3.0) if is_pool else count)
         return totals
 
