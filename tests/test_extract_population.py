@@ -213,6 +213,8 @@ def test_condition_phrases(abstract: str, condition: str) -> None:
         # A disease word that modifies the noun after it is not a condition ("pain scores").
         ("Adults reported pain scores and stress management skills.", []),
         ("Sixty adults with NIDDM were randomised.", ["NIDDM"]),
+        # A procedure after "undergoing" needs no disease word, when it is short and ends cleanly.
+        ("Women undergoing IVF were randomised.", ["IVF"]),
     ],
 )
 def test_condition_spans_end_on_a_disease_word(abstract: str, conditions: list[str]) -> None:
