@@ -311,7 +311,7 @@ class PopulationExtractor:
                 before.rstrip().endswith("%")
                 or lex.partial_before.search(before)
                 # "only 20 completed"; but "Only 16 patients ... were enrolled" is the total
-                or (ONLY_BEFORE.search(before) and not lex.enrolment_after.match(after_noun))
+                or (ONLY_BEFORE.search(before[-8:]) and not lex.enrolment_after.match(after_noun))
                 or EACH_ARM_AFTER.match(after_noun)
             ):
                 score = 0.5
@@ -328,7 +328,7 @@ class PopulationExtractor:
             else:
                 score = 1.0
             value, (start, end) = lex.parse_count(match.group("num")), match.span("num")
-            part = PART_OF.search(before)
+            part = PART_OF.search(before, max(0, len(before) - 60))  # only its end can match
             if part and lex.enrolment_after.match(after_noun):
                 # "68 (62%) of 109 patients ... were recruited", "74 of the planned 92 patients were
                 # enrolled": the verb counts the part.
@@ -379,7 +379,9 @@ class PopulationExtractor:
                 found.append(Count(value, match.start("num"), match.end("num"), score))
         initial = lex.initial_enrolment.match(sentence)
         unnamed = [(m, 3.0) for m in ([initial] if initial else []) + list(lex.verb_count.finditer(sentence))]
-        for match, score in unnamed + [(m, 2.75) for m in lex.study_count.finditer(sentence)]:
+        lowered = sentence.lower()
+        studied = lex.study_count.finditer(sentence) if "trial" in lowered or "study" in lowered else ()
+        for match, score in unnamed + [(m, 2.75) for m in studied]:
             value = lex.parse_count(match.group("num"))
             is_new = not any(c.start == match.start("num") for c in found)
             if value >= 2 and is_new and not self._is_year(value, sentence[: match.start("num")]):
