@@ -9,7 +9,8 @@ size is the first best-scored count; when no count scores 3, the arms of one sen
 the pooled total wins over per-trial figures.
 
 Age, sex and condition are looked for only in the sentences that the participant-sentence classifier
-(`participant_sentences.py`) judges to describe the participants; setting in every sentence.
+(`participant_sentences.py`) judges to describe the participants; setting in every sentence. Condition
+phrases come from `population_conditions.py`.
 """
 
 from __future__ import annotations
