@@ -100,6 +100,20 @@ def test_years_are_not_counts() -> None:
         ("A sample of 141 Spanish-speaking Latinas was randomly assigned to one of three arms.", 141),
         ("We conducted a randomized controlled trial in 71 BCS within 5 years of menopause.", 71),
         ("This is a study of two taxanes and cisplatin.", None),
+        # Two groups of one enrolment; the part that a verb counts; completers are not the total.
+        ("580 intervention and 655 control women completed follow-up interviews.", 1235),
+        (
+            "Twenty-six patients with breast cancer (mean, 20 months postchemotherapy) and 10 healthy women "
+            "were studied.",
+            36,
+        ),
+        ("From 1981 to 1999, 68 (62%) of 109 patients with distant metastases were recruited.", 68),
+        ("The trial stopped after 74 of the planned 92 patients were enrolled.", 74),
+        ("Only 16 patients in the first stage were enrolled.", 16),
+        ("This was a trial of 129 women. A total of 94 women completed 5-year follow-up.", 129),
+        # One arm's size; an arm's "n =" that the people counts after it add up to.
+        ("We did a randomized study of 100 women (with 50 patients in each group).", 100),
+        ("In this subgroup (n = 48) 27 patients received IORT, 21 patients had standard radiotherapy.", 48),
         # Dates and punctuation-space thousands.
         ("Trial registration: ISRCTN91372184. Registered 28 September 2014.", None),
         ("26\u2008054 women were eligible for this analysis.", 26054),
@@ -199,6 +213,8 @@ def test_condition_phrases(abstract: str, condition: str) -> None:
         # A disease word that modifies the noun after it is not a condition ("pain scores").
         ("Adults reported pain scores and stress management skills.", []),
         ("Sixty adults with NIDDM were randomised.", ["NIDDM"]),
+        # A procedure after "undergoing" needs no disease word, when it is short and ends cleanly.
+        ("Women undergoing IVF were randomised.", ["IVF"]),
     ],
 )
 def test_condition_spans_end_on_a_disease_word(abstract: str, conditions: list[str]) -> None:

@@ -99,3 +99,8 @@ def test_ratio_ci_crossing_one_with_unicode_hyphen_is_not_significant() -> None:
 def test_ci_after_from_and_bracketed_abbreviation() -> None:
     assert parse_statistics("odds ratio [OR] = 0.5, 95% CI from 0.3 to 0.8").significant is True
     assert parse_statistics("OR 1.6 (95% confidence interval [CI], 1.1 to 2.3)").significant is True
+
+
+def test_bracketed_signed_percentage_is_a_percentage_change() -> None:
+    effect = parse_statistics("Significant improvements in Tension (−11%) with TA").effects[0]
+    assert (effect.kind, effect.value) == ("percentage", -11.0)

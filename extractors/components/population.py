@@ -9,7 +9,8 @@ size is the first best-scored count; when no count scores 3, the arms of one sen
 the pooled total wins over per-trial figures.
 
 Age, sex and condition are looked for only in the sentences that the participant-sentence classifier
-(`participant_sentences.py`) judges to describe the participants; setting in every sentence.
+(`participant_sentences.py`) judges to describe the participants; setting in every sentence. Condition
+phrases come from `population_conditions.py`.
 """
 
 from __future__ import annotations
@@ -59,6 +60,18 @@ PAIR_OF_ARMS = re.compile(
 ARM_ALLOCATION = re.compile(
     r"^\s*(?:(?:were|was)\s+)?(?:randomly\s+)?(?:(?:assigned|allocated|randomi[sz]ed)\s+(?:to|into)|received|receiving|"
     r"(?:enrolled|included)\s+in\s+the\b[^.;,()]{0,60}?\b(?:group|arm)\b)",
+    re.IGNORECASE,
+)
+PART_OF = re.compile(
+    r"(?<![\w.,/-])(?P<part>\d+)\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?of\s+(?:the\s+)?(?:planned\s+|targeted\s+|eligible\s+)?$"
+)
+# "with 50 patients in each group": one arm's size.
+EACH_ARM_AFTER = re.compile(r"\s*(?:in\s+each|per|in\s+both)\s+(?:\w+\s+)?(?:group|arm)s?\b", re.IGNORECASE)
+ONLY_BEFORE = re.compile(r"\bonly\s+$", re.IGNORECASE)
+# Between two groups of one enrolment: "and" at the end, no verb, pool or list punctuation before it.
+JOINED_GROUP = re.compile(
+    r"(?:(?!\b(?:were|was|had|have|has|is|are|received|underwent|completed|screened|assessed|eligible|"
+    r"approached|excluded|invited|of|among|from|whom|which)\b)[^;:])*?\band\s+",
     re.IGNORECASE,
 )
 # "between the ages of 18 and 65 were enrolled": ages, not counts.
@@ -194,15 +207,17 @@ class PopulationLexicon:
                 FLAGS,
             ),
             # "Thirty-seven and 36 patients were assigned to ...", "consisted of 22 and 21 patients,
-            # respectively": two arms named in one breath.
+            # respectively", "580 intervention and 655 control women completed": two arms in one breath.
             pair=re.compile(
-                rf"(?<![\w.,/±≤≥<>~-])(?P<num>{number})\s+and\s+(?P<second>{number})\s+(?:{data['noun_modifiers']}"
-                rf"(?:{nouns})\b)?\s*(?P<verb>(?:were|was)\s+(?:randomly\s+)?(?:{verbs})\b)?",
+                rf"(?<![\w.,/±≤≥<>~-])(?P<num>{number})(?:{NOT_PEOPLE_AFTER}\s+(?P<label>(?:[A-Za-z][\w-]*\s+){{1,2}}?)|\s+)"
+                rf"and\s+(?P<second>{number})\s+(?P<noun>{data['noun_modifiers']}(?:{nouns})\b)?\s*"
+                rf"(?:(?P<verb>(?:were|was)\s+(?:randomly\s+)?(?:{verbs})\b)|"
+                rf"(?P<follow>(?:(?:were|was)\s+)?(?:{follow_up})\b))?",
                 FLAGS,
             ),
             enrolment_before=re.compile(rf"\b(?:{verbs})\s+(?:a\s+total\s+of\s+|all\s+|the\s+)?$", FLAGS),
             total_before=re.compile(data["total_cues"], FLAGS),
-            partial_before=re.compile(r"\b(?:of\s+(?:the|these)|only|remaining)\s+$", FLAGS),
+            partial_before=re.compile(r"\b(?:of\s+(?:the|these)|remaining)\s+$", FLAGS),
             ages=[re.compile(p, FLAGS) for p in data["age"]],
             age_groups=[(k, re.compile(v, FLAGS)) for k, v in data["age_groups"].items()],
             sexes=[(k, re.compile(v, FLAGS)) for k, v in data["sex"].items()],
@@ -293,20 +308,32 @@ class PopulationExtractor:
             allocated = lex.enrolment_before.search(before) is not None
             if POOL_BEFORE.match(before) and POOL_SPLIT.match(after_noun):
                 score = 3.0
-            elif before.rstrip().endswith("%") or lex.partial_before.search(before):
+            elif (
+                before.rstrip().endswith("%")
+                or lex.partial_before.search(before)
+                # "only 20 completed"; but "Only 16 patients ... were enrolled" is the total
+                or (ONLY_BEFORE.search(before[-8:]) and not lex.enrolment_after.match(after_noun))
+                or EACH_ARM_AFTER.match(after_noun)
+            ):
                 score = 0.5
             elif (
-                lex.total_before.search(before)
+                (lex.total_before.search(before) and not lex.follow_up_after.match(after_noun))
                 or allocated
                 or lex.enrolment_after.match(after_noun)
                 or ENROLLED_MODIFIER.search(match.group(0))
             ):
                 score = 3.0
+            # "A total of 94 women completed 5-year follow-up": completers, whatever cue comes before.
             elif lex.follow_up_after.match(after_noun) or STUDY_OF_BEFORE.search(before):
                 score = 2.75
             else:
                 score = 1.0
-            value = lex.parse_count(match.group("num"))
+            value, (start, end) = lex.parse_count(match.group("num")), match.span("num")
+            part = PART_OF.search(before, max(0, len(before) - 60))  # only its end can match
+            if part and lex.enrolment_after.match(after_noun):
+                # "68 (62%) of 109 patients ... were recruited", "74 of the planned 92 patients were
+                # enrolled": the verb counts the part.
+                value, (start, end), score = int(part.group("part")), part.span("part"), 3.0
             if ARM_ALLOCATION.match(after_noun) or (allocated and ALLOCATION_REST.match(after_noun)):
                 further = self._further_arms(after_noun)
                 value += further
@@ -317,11 +344,13 @@ class PopulationExtractor:
                 # "756 incident cases and 789 hospital controls": a case-control study's total.
                 value, score = value + lex.parse_count(controls.group("num")), 3.0
             if value >= 2 and not self._is_year(value, before):
-                found.append(Count(value, match.start("num"), match.end("num"), score))
+                found.append(Count(value, start, end, score))
         for match in lex.bare_enrolment.finditer(sentence):
             before = sentence[: match.start()]
-            if lex.not_a_count_before.search(before) or AGE_BEFORE.search(before) or self._is_year(
-                lex.parse_count(match.group("num")), before
+            if (
+                lex.not_a_count_before.search(before)
+                or AGE_BEFORE.search(before)
+                or self._is_year(lex.parse_count(match.group("num")), before)
             ):
                 continue
             if not any(c.start == match.start("num") for c in found):
@@ -336,18 +365,24 @@ class PopulationExtractor:
             first, second = lex.parse_count(match.group("num")), lex.parse_count(match.group("second"))
             if self._is_year(first, before) or self._is_year(second, "and ") or AGE_BEFORE.search(before):
                 continue
+            verb = match.group("verb") or match.group("follow")
+            if match.group("label") and not (match.group("noun") and verb):
+                continue  # "580 intervention and 655 control" needs a people noun and a verb after it
             if (
-                match.group("verb")
+                verb
                 or lex.total_before.search(before)
                 or lex.enrolment_before.search(before)
                 or PAIR_OF_ARMS.match(sentence, match.end())
             ):
                 value = first + second
                 found = [c for c in found if c.start not in (match.start("num"), match.start("second"))]
-                found.append(Count(value, match.start("num"), match.end("num"), 3.0))
+                score = 2.75 if match.group("follow") else 3.0
+                found.append(Count(value, match.start("num"), match.end("num"), score))
         initial = lex.initial_enrolment.match(sentence)
         unnamed = [(m, 3.0) for m in ([initial] if initial else []) + list(lex.verb_count.finditer(sentence))]
-        for match, score in unnamed + [(m, 2.75) for m in lex.study_count.finditer(sentence)]:
+        lowered = sentence.lower()
+        studied = lex.study_count.finditer(sentence) if "trial" in lowered or "study" in lowered else ()
+        for match, score in unnamed + [(m, 2.75) for m in studied]:
             value = lex.parse_count(match.group("num"))
             is_new = not any(c.start == match.start("num") for c in found)
             if value >= 2 and is_new and not self._is_year(value, sentence[: match.start("num")]):
@@ -363,20 +398,39 @@ class PopulationExtractor:
         if len(bare) >= 2:
             # "randomized to control (...; 41 patients), low dose (...; 38 patients) or ...": the arms.
             found = [Count(c.value, c.start, c.end, 0.5) if c in bare else c for c in found]
-        return self._pools_as_totals(sentence, sorted(found, key=lambda c: c.start))
+        found = self._joined_groups(sentence, sorted(found, key=lambda c: c.start))
+        return self._pools_as_totals(sentence, found)
+
+    @staticmethod
+    def _joined_groups(sentence: str, counts: list[Count]) -> list[Count]:
+        """ "Twenty-six patients with breast cancer (...) and 10 healthy women were studied": a bare count
+        joined by "and" to an enrolled one (no verb between them) is the other group of that enrolment."""
+        joined: list[Count] = []
+        for count in counts:
+            first = joined[-1] if joined else None
+            if (
+                first is not None
+                and first.score == 1.0
+                and count.score >= 2.75
+                and JOINED_GROUP.fullmatch(sentence, first.end, count.start)
+            ):
+                joined[-1] = Count(first.value + count.value, first.start, first.end, count.score)
+            else:
+                joined.append(count)
+        return joined
 
     @staticmethod
     def _pools_as_totals(sentence: str, counts: list[Count]) -> list[Count]:
         """ "Women (N=13388) ... were assigned to placebo (n = 6707) or tamoxifen (n = 6681)": a count that
         equals the sum of two or more consecutive counts after it in its sentence is their total (not an
-        outcome's count such as "71 patients (33%) relapsed: A, 33 patients; B, 38 patients")."""
+        outcome's count such as "71 patients (33%) relapsed: A, 33 patients; B, 38 patients"). Also "In this
+        subgroup (n = 48) 27 patients received A, 21 patients had B"."""
         totals = []
         for i, count in enumerate(counts):
-            later = [c.value for c in counts[i + 1 :]]
+            # An arm's "(n = 48)" is a pool only of counts of people named after it ("27 patients ...").
+            later = [c.value for c in counts[i + 1 :] if count.score >= 1.0 or c.score >= 1.0]
             sums = {sum(later[j:k]) for j in range(len(later)) for k in range(j + 2, len(later) + 1)}
-            is_pool = (
-                count.score >= 1.0 and count.value in sums and not OUTCOME_PERCENT.match(sentence, count.end)
-            )
+            is_pool = count.value in sums and not OUTCOME_PERCENT.match(sentence, count.end)
             totals.append(Count(count.value, count.start, count.end, 3.0) if is_pool else count)
         return totals
 

@@ -20,6 +20,8 @@ NUMBERED_KIND = re.compile(r"\b(?:type|stage|grade|class)\s+$", re.IGNORECASE)
 CONDITION_ABBREVIATION = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9-]{1,9})\s*[);,]")
 # A phrase after a cue with no head word may still end on an upper-case abbreviation ("with NIDDM").
 ABBREVIATION = re.compile(r"[A-Z][A-Z0-9-]{1,7}s?")
+# Cues whose object is a procedure, which the head words may lack ("undergoing IVF").
+PROCEDURE_CUE = re.compile(r"undergo|underwent|scheduled|requiring|admitted|referred|hospitali", FLAGS)
 # "cancer of the cervix", "fracture of the distal radius": a head's "of" part.
 OF_PART = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?(?=[A-Za-z])")
 # Words inside a condition phrase, never at its end.
@@ -177,8 +179,10 @@ class ConditionFinder:
                 if self._is_head(word.group(0)):
                     head_end = self._head_end(text, word)
                     end = max(end or 0, head_end) if head_end else end
-            if end is None and content is not None and ABBREVIATION.fullmatch(content.group(0)):
-                end = content.end() if self._clean_after(text, content.end()) else None
+            if end is None and content is not None and self._ends_phrase(text, content.end()):
+                # No head word: an abbreviation ("with NIDDM"), or a short procedure ("undergoing IVF").
+                is_procedure = PROCEDURE_CUE.search(cue.group(0)) and content.end() - cue.end() <= 40
+                end = content.end() if ABBREVIATION.fullmatch(content.group(0)) or is_procedure else None
             if end is not None and end > cue.end():
                 spans.append((cue.end(), end))
         return spans

@@ -53,6 +53,8 @@ _PERCENT_CHANGE = re.compile(
     r"(?P<value>\d+(?:[.·]\d+)?)\s*%\s*(?:relative\s+)?(?P<word>reduction|decrease|increase|improvement|lower|higher"
     r"|greater|less|fewer|more|shorter|longer)|(?P<verb>reduced|decreased|increased|improved|lowered|shortened)"
     r"\s+by\s+(?P<value2>\d+(?:[.·]\d+)?)\s*%"
+    # An explicitly signed change in brackets: "Tension (−11%)", "(+24%; P = 0.01)".
+    r"|[(\[]\s*(?P<signed>[-−–+]\s?\d+(?:[.·]\d+)?)\s*%\s*[);,\]]"
 )
 _DOWN_WORDS = {
     "reduction",
@@ -216,9 +218,11 @@ def parse_effects(text: str, intervals: list[Interval] | None = None) -> list[Ef
             )
         found.append(EffectEstimate(kind, to_float(match["value"]), match.start(), interval))
     for match in _PERCENT_CHANGE.finditer(text):
-        value = to_float(match["value"] or match["value2"])
-        word = (match["word"] or match["verb"]).lower()
-        signed = -value if word in _DOWN_WORDS else value
+        if match["signed"]:
+            signed = to_float(match["signed"])
+        else:
+            value = to_float(match["value"] or match["value2"])
+            signed = -value if (match["word"] or match["verb"]).lower() in _DOWN_WORDS else value
         found.append(
             EffectEstimate("percentage", signed, match.start(), _interval_after(intervals, match.end()))
         )
