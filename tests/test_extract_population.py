@@ -215,6 +215,8 @@ def test_condition_phrases(abstract: str, condition: str) -> None:
         ("Sixty adults with NIDDM were randomised.", ["NIDDM"]),
         # A procedure after "undergoing" needs no disease word, when it is short and ends cleanly.
         ("Women undergoing IVF were randomised.", ["IVF"]),
+        # Where people come from is not what they have.
+        ("We randomised 336 Danish breast cancer patients.", ["breast cancer"]),
     ],
 )
 def test_condition_spans_end_on_a_disease_word(abstract: str, conditions: list[str]) -> None:
