@@ -217,6 +217,7 @@ def test_condition_phrases(abstract: str, condition: str) -> None:
         ("Women undergoing IVF were randomised.", ["IVF"]),
         # Where people come from is not what they have.
         ("We randomised 336 Danish breast cancer patients.", ["breast cancer"]),
+        ("Patients awaiting kidney transplantation were randomised.", ["kidney transplantation"]),
     ],
 )
 def test_condition_spans_end_on_a_disease_word(abstract: str, conditions: list[str]) -> None:
