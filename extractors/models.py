@@ -107,6 +107,9 @@ class TopicOutcome(BaseModel):
     start_char: int
     end_char: int
     concept: str | None = None
+    # Set where reading the finding with the topic's intervention as an arm gives the direction the
+    # topic-free reading left unclear (extractors/topic_direction.py); the view prefers it.
+    direction: Direction | None = None
     effect: Effect = "unclear"
 
 

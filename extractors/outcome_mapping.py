@@ -23,6 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from extractors.models import Abbreviation, Effect, Mention, OutcomeAttrs, TopicOutcome
+from extractors.topic_direction import direction_for_topic
 from litwatch.topics import Better, Measure, Outcome, Topic
 
 FUZZY_THRESHOLD = 85.0
@@ -234,6 +235,10 @@ def map_mentions(
     matches = _concepts([mention.text for mention in outcomes], abbreviations, topic)
     mapped: list[TopicOutcome] = []
     for mention, match in zip(outcomes, matches, strict=True):
+        finding = mention.outcome or OutcomeAttrs()
+        direction = direction_for_topic(mention, topic) if match else None
+        if direction is not None:
+            finding = finding.model_copy(update={"direction": direction})
         mapped.append(
             TopicOutcome(
                 topic=topic.id,
@@ -241,7 +246,8 @@ def map_mentions(
                 start_char=mention.start_char,
                 end_char=mention.end_char,
                 concept=match.outcome.name if match else None,
-                effect=effect_of(mention.outcome or OutcomeAttrs(), match.better if match else None),
+                direction=direction,
+                effect=effect_of(finding, match.better if match else None),
             )
         )
     return mapped

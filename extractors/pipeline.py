@@ -43,6 +43,7 @@ VERSIONED_PATHS = (
     "models.py",
     "findings",
     "outcome_mapping.py",
+    "topic_direction.py",
 )
 
 

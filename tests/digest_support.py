@@ -38,9 +38,15 @@ class Paper:
     sample_size: int | None = 60
     journal: str = "J Sleep Res"
     year: int = 2024
-    doses: tuple[str, ...] = ("500 mg magnesium oxide daily",)
-    populations: tuple[tuple[str, str], ...] = (("condition", "older adults with insomnia"),)
-    outcomes: tuple[tuple[str, str, bool, str], ...] = (("sleep onset latency", "decrease", True, "benefit"),)
+    # (text, normalised mg/day); (label, text, attrs); (concept or None, direction, significant, effect)
+    doses: tuple[tuple[str, float | None], ...] = (("500 mg magnesium oxide daily", 500.0),)
+    populations: tuple[tuple[str, str, dict[str, str]], ...] = (
+        ("age", "older adults", {"age_group": "older_adults"}),
+        ("condition", "insomnia", {"condition": "insomnia"}),
+    )
+    outcomes: tuple[tuple[str | None, str, bool, str], ...] = (
+        ("sleep onset latency", "decrease", True, "benefit"),
+    )
 
 
 def new_run(con: duckdb.DuckDBPyConnection, topic: str) -> str:
@@ -65,11 +71,11 @@ def add_paper(con: duckdb.DuckDBPyConnection, topic: str, run_id: str, paper: Pa
         [topic, paper.pmid, EXTRACTOR_VERSION, paper.relevant],
     )
     spans: list[tuple[str, str, str, dict[str, object]]] = [
-        ("dose", "amount", text, {}) for text in paper.doses
+        ("dose", "amount", text, {"mg_per_day_low": mg, "mg_per_day_high": mg}) for text, mg in paper.doses
     ]
-    spans += [("population", label, text, {}) for label, text in paper.populations]
+    spans += [("population", label, text, dict(attrs)) for label, text, attrs in paper.populations]
     spans += [
-        ("outcome", "outcome", concept, {"direction": direction, "significant": significant})
+        ("outcome", "outcome", concept or "a measure", {"direction": direction, "significant": significant})
         for concept, direction, significant, _ in paper.outcomes
     ]
     for offset, (kind, label, text, attrs) in enumerate(spans):
@@ -80,7 +86,7 @@ def add_paper(con: duckdb.DuckDBPyConnection, topic: str, run_id: str, paper: Pa
     first_outcome = len(spans) - len(paper.outcomes)
     for offset, (concept, _, _, effect) in enumerate(paper.outcomes, start=first_outcome):
         con.execute(
-            "INSERT INTO topic_outcomes VALUES (?, ?, 1, ?, 'abstract', ?, ?, ?, ?)",
+            "INSERT INTO topic_outcomes VALUES (?, ?, 1, ?, 'abstract', ?, ?, ?, ?, NULL)",
             [topic, paper.pmid, EXTRACTOR_VERSION, offset, offset + 1, concept, effect],
         )
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from litwatch.digest.compose import compose_digest, digest_message_id, digest_subject
 from litwatch.digest.models import Digest, DigestItem
-from litwatch.digest.words import flag_sentence, outcome_line
+from litwatch.digest.words import dose_line, flag_sentence, outcome_line
 from tests.digest_support import HOSTILE_TITLE, flag
 
 HOSTILE = DigestItem(
@@ -97,3 +99,16 @@ def test_outcome_line_words() -> None:
         == "sleep time: no change, not significant (null)"
     )
     assert outcome_line("cortisol", None, None, "unclear") == "cortisol: direction unclear"
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "line"),
+    [
+        (None, None, "amount: 250 mg twice daily"),
+        (500.0, 500.0, "amount: 250 mg twice daily (500 mg/day)"),
+        (500.0, None, "amount: 250 mg twice daily (500 mg/day)"),
+        (320.0, 729.5, "amount: 250 mg twice daily (320-729.5 mg/day)"),
+    ],
+)
+def test_dose_lines_add_the_normalised_daily_dose(low: float | None, high: float | None, line: str) -> None:
+    assert dose_line("amount", "250 mg twice daily", low, high) == line

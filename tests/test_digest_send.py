@@ -118,7 +118,7 @@ def test_digest_arrives_with_headers_parts_and_content(
             "https://pubmed.ncbi.nlm.nih.gov/101/" in body and "https://pubmed.ncbi.nlm.nih.gov/102/" in body
         )
         assert "/103/" not in body
-        assert "Dose: amount: 500 mg magnesium oxide daily" in body
+        assert "Dose: amount: 500 mg magnesium oxide daily (500 mg/day)" in body
         assert "sleep onset latency: decreased, significant (benefit)" in body
     assert HOSTILE_TITLE in text
     assert "<script>" not in html

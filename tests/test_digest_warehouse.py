@@ -66,14 +66,15 @@ def test_items_carry_design_sample_dose_population_and_outcome_lines(con: duckdb
             outcomes=(
                 ("sleep onset latency", "decrease", True, "benefit"),
                 ("sleep time", "no_change", False, "null"),
+                (None, "increase", True, "unclear"),  # a mention naming none of the topic's outcomes
             ),
         ),
     )
     (item,) = store.digest_for_run(con, TOPIC, run).new
     assert (item.title, item.journal, item.year) == ("Magnesium for insomnia", "J Sleep Res", 2024)
     assert (item.design, item.sample_size, item.retracted) == ("meta-analysis", 151, False)
-    assert item.dose_lines == ("amount: 500 mg magnesium oxide daily",)
-    assert item.population_lines == ("condition: older adults with insomnia",)
+    assert item.dose_lines == ("amount: 500 mg magnesium oxide daily (500 mg/day)",)
+    assert item.population_lines == ("older adults with insomnia",)
     assert item.outcome_lines == (
         "sleep onset latency: decreased, significant (benefit)",
         "sleep time: no change, not significant (null)",

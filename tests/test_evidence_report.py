@@ -115,7 +115,18 @@ def test_p_values_are_quoted_as_stated(value: float, relation: str | None, text:
 def test_significant_change_without_a_direction_says_so() -> None:
     finding = Finding(concept=LATENCY, effect="unclear", direction="unclear", significant=True)
     assert result_phrase("unclear", finding, "sleep quality") == (
-        "a significant change in sleep quality (direction not stated)"
+        "a significant change in sleep quality, direction not stated"
+    )
+
+
+def test_a_change_on_a_reversed_scale_is_said_as_what_it_means() -> None:
+    lower_psqi = Finding(concept=QUALITY, effect="benefit", direction="decrease", significant=True)
+    assert result_phrase("benefit", lower_psqi, "sleep quality", "higher") == (
+        "a significant improvement in sleep quality (its measure decreased)"
+    )
+    shorter = Finding(concept=LATENCY, effect="benefit", direction="decrease", significant=True)
+    assert result_phrase("benefit", shorter, "sleep onset latency", "lower") == (
+        "a significant decrease in sleep onset latency"
     )
 
 

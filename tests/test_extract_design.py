@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.extract_support import run
 
 RCT_TEXT = "Sixty adults were randomly assigned to magnesium or placebo."
@@ -81,3 +83,45 @@ def test_notice_title_decides_without_publication_types() -> None:
 def test_a_title_word_that_is_not_a_heading_is_no_notice() -> None:
     doc = run(RCT_TEXT, title="Correction of hypomagnesaemia with oral magnesium: a randomized trial")
     assert (doc._.design, doc._.notice) == ("rct", None)
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        "Forty patients were divided randomly into two groups.",
+        "Patients were assigned to 2 groups at random.",
+        "Each subject ingested the three test meals in random order.",
+        "Participants were allocated by random assignment to yoga or waiting list.",
+    ],
+)
+def test_allocation_phrasings_are_randomised(abstract: str) -> None:
+    assert run(abstract, title="Sleep after exercise")._.design == "rct"
+
+
+def test_a_trial_citing_a_meta_analysis_is_still_a_trial() -> None:
+    doc = run(
+        "A published meta-analysis suggested a benefit. 120 adults were randomised to magnesium or placebo.",
+        title="Magnesium and sleep",
+    )
+    assert doc._.design == "rct"
+
+
+def test_non_randomised_is_not_randomised() -> None:
+    doc = run("In this non-randomized controlled study, 40 adults took melatonin.", title="Melatonin")
+    assert doc._.design == "non_randomised_trial"
+
+
+def test_a_text_that_summarises_without_study_numbers_is_a_review() -> None:
+    doc = run(
+        "This article summarizes recent advances in the treatment of insomnia and their mechanisms.",
+        title="Treating insomnia",
+    )
+    assert doc._.design == "narrative_review"
+
+
+def test_a_study_that_discusses_its_results_is_no_review() -> None:
+    doc = run(
+        "We recruited 46 women. This article summarizes what the trial found: sleep improved (p = 0.03).",
+        title="Sleep in women",
+    )
+    assert doc._.design != "narrative_review"

@@ -90,6 +90,30 @@ def test_years_are_not_counts() -> None:
         ("The CPTD Screening Trial enrolled 1905 community-dwelling Medicare beneficiaries.", 1905),
         ("Of 299 enrolled patients, 127 patients treated with duloxetine were evaluable.", 299),
         ("Methods: Two hundred and forty-one Latinas with breast cancer were randomized.", 241),
+        # Ages are not counts; a rate's denominator is not a count.
+        ("Subjects between the ages of 18 and 65 were enrolled.", None),
+        ("The incidence was 4.30 per 1000 women-years with raloxifene.", None),
+        # An allocation without an auxiliary and its further arms; a pair named as the arms.
+        ("Adults were recruited, with 79 allocated to group A and 81 to the control group.", 160),
+        ("Women were recruited (818 and 756 in the 4-HPR and control arm, respectively).", 1574),
+        # A total cue or a trial's population before any noun; digits only after "a study of".
+        ("A sample of 141 Spanish-speaking Latinas was randomly assigned to one of three arms.", 141),
+        ("We conducted a randomized controlled trial in 71 BCS within 5 years of menopause.", 71),
+        ("This is a study of two taxanes and cisplatin.", None),
+        # Two groups of one enrolment; the part that a verb counts; completers are not the total.
+        ("580 intervention and 655 control women completed follow-up interviews.", 1235),
+        (
+            "Twenty-six patients with breast cancer (mean, 20 months postchemotherapy) and 10 healthy women "
+            "were studied.",
+            36,
+        ),
+        ("From 1981 to 1999, 68 (62%) of 109 patients with distant metastases were recruited.", 68),
+        ("The trial stopped after 74 of the planned 92 patients were enrolled.", 74),
+        ("Only 16 patients in the first stage were enrolled.", 16),
+        ("This was a trial of 129 women. A total of 94 women completed 5-year follow-up.", 129),
+        # One arm's size; an arm's "n =" that the people counts after it add up to.
+        ("We did a randomized study of 100 women (with 50 patients in each group).", 100),
+        ("In this subgroup (n = 48) 27 patients received IORT, 21 patients had standard radiotherapy.", 48),
         # Dates and punctuation-space thousands.
         ("Trial registration: ISRCTN91372184. Registered 28 September 2014.", None),
         ("26\u2008054 women were eligible for this analysis.", 26054),
@@ -119,6 +143,9 @@ def test_age_range_and_group() -> None:
         ("Women > or = 60 years were eligible.", "> or = 60 years"),
         ("Women between 33 and 46 years were eligible.", "between 33 and 46 years"),
         ("Participants were 53.8 ± 8.2 years old.", "53.8 ± 8.2 years"),
+        ("Women older than 60 were eligible.", "older than 60"),
+        ("Patients aged 65 and over were included.", "aged 65 and over"),
+        ("Adults aged 18 years or older were enrolled.", "aged 18 years or older"),
     ],
 )
 def test_age_value_forms(abstract: str, span: str) -> None:
@@ -162,6 +189,39 @@ def test_condition_after_patients_with() -> None:
 )
 def test_condition_phrases(abstract: str, condition: str) -> None:
     assert labelled(rules_only(abstract), "population", "condition") == [condition]
+
+
+@pytest.mark.parametrize(
+    ("abstract", "conditions"),
+    [
+        # A condition ends on a disease word; an intervention named after it is not part of it.
+        (
+            "Eighty-four women with breast cancer were randomised to mindfulness-based stress reduction.",
+            ["breast cancer"],
+        ),
+        # A phrase after "women with" that names no disease is no condition.
+        ("Women with extremity volume among survivors were measured.", []),
+        ("We enrolled women with mindfulness-based stress reduction experience.", []),
+        # Cut back to its last disease word; an "of" part only when a clean boundary follows it.
+        (
+            "Sixty women with breast cancer-related lymphedema of the upper extremity volume among the arms "
+            "were randomized.",
+            ["breast cancer-related lymphedema"],
+        ),
+        ("Women with cancer of the cervix were included.", ["cancer of the cervix"]),
+        ("Patients with chronic hepatitis C were treated.", ["chronic hepatitis C"]),
+        # A disease word that modifies the noun after it is not a condition ("pain scores").
+        ("Adults reported pain scores and stress management skills.", []),
+        ("Sixty adults with NIDDM were randomised.", ["NIDDM"]),
+        # A procedure after "undergoing" needs no disease word, when it is short and ends cleanly.
+        ("Women undergoing IVF were randomised.", ["IVF"]),
+        # Where people come from is not what they have.
+        ("We randomised 336 Danish breast cancer patients.", ["breast cancer"]),
+        ("Patients awaiting kidney transplantation were randomised.", ["kidney transplantation"]),
+    ],
+)
+def test_condition_spans_end_on_a_disease_word(abstract: str, conditions: list[str]) -> None:
+    assert labelled(rules_only(abstract), "population", "condition") == conditions
 
 
 def test_abbreviation_defined_after_a_condition_is_one_mention() -> None:

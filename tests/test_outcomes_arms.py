@@ -49,3 +49,9 @@ def test_both_arms_never_take_the_same_number() -> None:
 
 def test_without_numbers_there_is_no_answer() -> None:
     assert _compare("Drug A was better than placebo.", "Drug A", "placebo") is None
+
+
+def test_versus_pair_before_two_arms_named_together() -> None:
+    text = "The incision length was 12.9 cm versus 8.9 (p < 0.05) in the SaphLITE and Clearglide groups."
+    assert _compare(text, "SaphLITE", "Clearglide") == "increase"
+    assert _compare(text, "Clearglide", "SaphLITE") == "decrease"

@@ -137,3 +137,27 @@ def test_significant_improvement_without_direction_word_has_unclear_direction() 
     # "Improvement" of a latency is a decrease; only the topic's `better` can say which way it went.
     attrs = finding("Sleep latency showed significant improvement of about 30 min.", "Sleep latency")
     assert (attrs.direction, attrs.significant, attrs.polarity) == ("unclear", True, "improved")
+
+
+def test_superior_to_the_comparator_is_an_improvement() -> None:
+    attrs = finding(
+        "COMB was significantly superior to placebo for sleep quality (p = 0.01).", "sleep quality"
+    )
+    assert (attrs.significant, attrs.polarity) == (True, "improved")
+
+
+def test_placebo_superior_is_a_worsening_for_the_intervention() -> None:
+    attrs = finding("Placebo was superior to magnesium for sleep quality (p = 0.01).", "sleep quality")
+    assert attrs.polarity == "worsened"
+
+
+def test_significant_effect_without_direction_word_is_unclear_but_significant() -> None:
+    attrs = finding("Magnesium had a statistically significant effect on sleep quality.", "sleep quality")
+    assert (attrs.direction, attrs.significant) == ("unclear", True)
+
+
+def test_numbers_still_give_the_direction_of_a_significant_effect() -> None:
+    attrs = finding(
+        "Magnesium had a significant effect on sleep quality (MD -2.1, 95% CI -3.4 to -0.8).", "sleep quality"
+    )
+    assert (attrs.direction, attrs.significant) == ("decrease", True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from extractors.findings.decision import rule_direction, rule_significance
-from extractors.findings.direction import read_direction, read_significance_words
+from extractors.findings.direction import read_direction, read_polarity, read_significance_words
 from extractors.findings.features import CharSpan, arm_keys, finding_context
 from extractors.findings.retrieval import best_evidence_sentence, outcome_similarity
 
@@ -13,13 +13,16 @@ def _span(text: str, phrase: str) -> CharSpan:
     return CharSpan(start, start + len(phrase))
 
 
-def _direction(text: str, outcome: str, intervention: str = "", comparator: str = "") -> str | None:
-    arms = {
+def _arms(text: str, intervention: str, comparator: str) -> dict[str, CharSpan]:
+    return {
         name: _span(text, arm)
         for name, arm in (("intervention", intervention), ("comparator", comparator))
         if arm
     }
-    return read_direction(text, _span(text, outcome), arms)
+
+
+def _direction(text: str, outcome: str, intervention: str = "", comparator: str = "") -> str | None:
+    return read_direction(text, _span(text, outcome), _arms(text, intervention, comparator))
 
 
 def test_greater_reduction_is_a_decrease() -> None:
@@ -141,3 +144,62 @@ def test_arm_numbers_give_the_direction_without_a_direction_word() -> None:
 
 def test_initials_name_an_arm() -> None:
     assert "CMF" in arm_keys("Cyclophosphamide Methotrexate Fluorouracil", "low dose Epirubicin")
+
+
+def _polarity(text: str, outcome: str, intervention: str = "", comparator: str = "") -> str | None:
+    return read_polarity(text, _span(text, outcome), _arms(text, intervention, comparator))
+
+
+def test_inferior_intervention_is_worse() -> None:
+    assert (
+        _polarity("COMB was inferior to STAN for sleep quality.", "sleep quality", "COMB", "STAN")
+        == "worsened"
+    )
+
+
+def test_comparator_inferior_to_intervention_is_better() -> None:
+    assert (
+        _polarity("STAN was inferior to COMB for sleep quality.", "sleep quality", "COMB", "STAN")
+        == "improved"
+    )
+
+
+def test_better_than_the_comparator_is_better() -> None:
+    text = "Sleep quality was better with COMB than with STAN."
+    assert _polarity(text, "Sleep quality", "COMB", "STAN") == "improved"
+
+
+def test_outperformed_names_the_loser_after_it() -> None:
+    assert (
+        _polarity("STAN outperformed COMB on sleep quality.", "sleep quality", "COMB", "STAN") == "worsened"
+    )
+    assert (
+        _polarity("COMB outperformed STAN on sleep quality.", "sleep quality", "COMB", "STAN") == "improved"
+    )
+
+
+def test_favouring_names_the_winner_after_it() -> None:
+    text = "Differences in sleep quality favoured STAN over COMB."
+    assert _polarity(text, "sleep quality", "COMB", "STAN") == "worsened"
+
+
+def test_more_effective_is_not_an_increase() -> None:
+    assert _direction("COMB was more effective than STAN for pain.", "pain", "COMB", "STAN") is None
+
+
+def test_group_label_of_a_description_is_an_arm_key() -> None:
+    keys = arm_keys("bupivacaine with epinephrine in group I", "bupivacaine alone in group II")
+    assert "group I" in keys and "I group" not in keys
+    assert "group 2" in arm_keys("Arm 2: exercise", "Arm 1: usual care")
+
+
+def test_generic_treated_arm_is_marked_when_its_name_is_missing() -> None:
+    text = "Pain was lower in the treatment group than in the control group (p = 0.01)."
+    context = finding_context(text, _span(text, "Pain"))
+    assert set(context.arms) == {"intervention", "comparator"}
+    assert rule_direction(context) == "decrease"
+
+
+def test_higher_in_the_control_group_than_the_study_group_is_a_decrease() -> None:
+    text = "Pain was higher in the control group than in the study group (p = 0.01)."
+    assert rule_direction(finding_context(text, _span(text, "Pain"))) == "decrease"

@@ -17,6 +17,12 @@ from extractors.findings.statistics import parse_p_values, parse_statistics
         ("p-value 0.02", "=", 0.02),
         ("(P > 0.05)", ">", 0.05),
         ("p = 2 x 10-5", "=", 2e-5),
+        ("P<.001", "<", 0.001),
+        ("p = 0,03", "=", 0.03),
+        ("p-value of 0.03", "=", 0.03),
+        ("P value was 0.21", "=", 0.21),
+        ("P < 10−4", "<", 1e-4),
+        ("p≤0.05", "<", 0.05),
     ],
 )
 def test_p_value_forms_are_parsed(text: str, relation: str, value: float) -> None:
@@ -70,3 +76,31 @@ def test_hazard_ratio_with_bare_bracketed_interval() -> None:
 def test_percentage_reduction_is_negative() -> None:
     effect = parse_statistics("awakenings were reduced by 25%").effects[0]
     assert (effect.kind, effect.value) == ("percentage", -25.0)
+
+
+def test_decimal_comma_p_value_is_not_read_as_zero() -> None:
+    assert parse_statistics("did not differ (p = 0,30)").significant is False
+
+
+def test_bare_ci_spanning_zero_is_not_significant() -> None:
+    assert parse_statistics("a difference of 0.6 points (95% CI -0.2 to 1.4)").significant is False
+
+
+def test_bare_all_negative_ci_is_significant_and_all_positive_decides_nothing() -> None:
+    assert parse_statistics("lower by 2.1 (95% CI −3.0 to −1.2)").significant is True
+    assert parse_statistics("(95% CI 0.8 to 1.3)").significant is None
+
+
+def test_ratio_ci_crossing_one_with_unicode_hyphen_is_not_significant() -> None:
+    stats = parse_statistics("aOR: 1.54 (95% CI: 0.91‐2.60)")
+    assert stats.significant is False and stats.effects[0].interval is not None
+
+
+def test_ci_after_from_and_bracketed_abbreviation() -> None:
+    assert parse_statistics("odds ratio [OR] = 0.5, 95% CI from 0.3 to 0.8").significant is True
+    assert parse_statistics("OR 1.6 (95% confidence interval [CI], 1.1 to 2.3)").significant is True
+
+
+def test_bracketed_signed_percentage_is_a_percentage_change() -> None:
+    effect = parse_statistics("Significant improvements in Tension (−11%) with TA").effects[0]
+    assert (effect.kind, effect.value) == ("percentage", -11.0)

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from litwatch.pubmed.reader import read_records
 from litwatch.pubmed.records import (
     AbstractSection,
     Author,
@@ -20,6 +21,7 @@ from litwatch.pubmed.records import (
 )
 from warehouse.articles import DEFAULT_BATCH_SIZE, EUTILS_SOURCE, LoadResult, get_article, load_records
 from warehouse.connection import connect, transaction
+from warehouse.imports import load_file
 
 
 @pytest.fixture
@@ -240,3 +242,92 @@ def test_failure_inside_a_transaction_leaves_nothing(con: duckdb.DuckDBPyConnect
 
 def test_get_article_of_unknown_pmid_is_none(con: duckdb.DuckDBPyConnection) -> None:
     assert get_article(con, 123456) is None
+
+
+def _sample_files(xml_samples: Path) -> list[Path]:
+    return sorted(p for p in xml_samples.rglob("*") if p.is_file() and p.name != "SOURCE.md")
+
+
+def _stored_rows(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    articles = con.execute("SELECT * EXCLUDE (updated_at) FROM articles ORDER BY pmid").fetchall()
+    versions = con.execute(
+        "SELECT pmid, version, content_hash, record::VARCHAR FROM article_versions ORDER BY pmid, version"
+    ).fetchall()
+    return articles, versions
+
+
+def test_bulk_fields_and_validated_models_store_identical_rows(xml_samples: Path, tmp_path: Path) -> None:
+    """`load_file` (parser fields, orjson) and `load_records` of PubmedRecords (pydantic): the same rows."""
+    files = _sample_files(xml_samples)
+    with connect(tmp_path / "bulk.duckdb") as bulk, connect(tmp_path / "models.duckdb") as models:
+        for path in files:
+            load_file(bulk, path, topic="magnesium-sleep", run_id="run-1")
+            load(models, read_records(path), source=str(path))
+        assert _stored_rows(bulk) == _stored_rows(models)
+        assert len(_stored_rows(bulk)[0]) > 600
+
+
+def test_articles_columns_read_from_the_json_match_the_model(
+    xml_samples: Path, con: duckdb.DuckDBPyConnection
+) -> None:
+    """The SQL that fills `articles` from the stored JSON gives the model's values, display names, flags."""
+    files = _sample_files(xml_samples)
+    records = [item for path in files for item in read_records(path) if isinstance(item, PubmedRecord)]
+    latest = {r.pmid: r for r in records}  # a PMID in two files: the later file's record is stored
+    for path in files:
+        load_file(con, path, topic=None, run_id="run-1")
+    # What the samples lack: retractions both ways, a book, awkward author names, registry ids.
+    handmade = [
+        record(1, comments_corrections=[CommentCorrection(ref_type="RetractionIn", pmid=2)]),
+        record(2, publication_types=["Retracted Publication"], is_book=True),
+        record(
+            3,
+            authors=[
+                Author(collective_name="Sleep Group", last_name="Ignored"),
+                Author(collective_name="", last_name="Lee", initials=""),
+                Author(initials="JK"),
+                Author(),
+            ],
+            registry_ids=[RegistryId(databank="ClinicalTrials.gov", accession="NCT01234567")],
+        ),
+    ]
+    load(con, handmade, topic=None)
+    latest.update((r.pmid, r) for r in handmade)
+    rows = con.execute(
+        "SELECT pmid, title, abstract, vernacular_title, journal, journal_iso, pub_date, pub_year, "
+        "pub_date_text, languages, authors, publication_types, mesh_terms, keywords, doi, pmc, registry_ids, "
+        "status, date_revised, entrez_date, is_book, retracted FROM articles ORDER BY pmid"
+    ).fetchall()
+    expected = [
+        (
+            r.pmid,
+            r.title,
+            r.abstract,
+            r.vernacular_title,
+            r.journal,
+            r.journal_iso,
+            r.pub_date,
+            r.pub_year,
+            r.pub_date_text,
+            r.languages,
+            [a.display for a in r.authors],
+            r.publication_types,
+            r.mesh_terms,
+            r.keywords,
+            r.doi,
+            r.pmc,
+            [f"{x.databank}:{x.accession}" for x in r.registry_ids],
+            r.status,
+            r.date_revised,
+            r.entrez_date,
+            r.is_book,
+            r.is_retracted,
+        )
+        for r in sorted(latest.values(), key=lambda r: r.pmid)
+    ]
+    assert rows == expected
+    assert rows[:3] == [
+        (*expected[0][:-2], False, True),
+        (*expected[1][:-2], True, True),
+        (*expected[2][:10], ["Sleep Group", "Lee", "JK", ""], *expected[2][11:]),
+    ]

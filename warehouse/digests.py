@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import duckdb
 
 from litwatch.digest.models import Delivery, Digest, DigestItem, DigestRecord
-from litwatch.digest.words import design_words, flag_rank, outcome_line
+from litwatch.digest.words import design_words, dose_line, flag_rank, outcome_line
 from litwatch.evidence.diff import Flag
-from warehouse.evidence import load_flags
+from warehouse.evidence import load_flags, merged_population
 from warehouse.runs import utc_now
 
 _OWNED = "FROM digests WHERE topic = $topic AND status <> 'skipped'"
@@ -83,18 +83,37 @@ def _lines(rows: list[tuple[Any, ...]]) -> dict[int, tuple[str, ...]]:
     return {pmid: tuple(lines) for pmid, lines in grouped.items()}
 
 
-def _mention_lines(
-    con: duckdb.DuckDBPyConnection, view: Literal["doses", "populations"], pmids: list[int]
-) -> dict[int, tuple[str, ...]]:
-    """'label: text' for each dose or population span of the papers' current extraction."""
+def _dose_lines(con: duckdb.DuckDBPyConnection, pmids: list[int]) -> dict[int, tuple[str, ...]]:
+    """'amount: 500 mg magnesium oxide daily (500 mg/day)', then frequency and duration spans; a
+    compound or form span is left out (the amount it belongs to names it)."""
     rows = con.execute(
-        f"""
-        SELECT pmid, replace(label, '_', ' ') || ': ' || text FROM {view}
-        WHERE list_contains($pmids, pmid) ORDER BY pmid, section = 'abstract', start_char
+        """
+        SELECT pmid, replace(label, '_', ' '), text, mg_per_day_low, mg_per_day_high FROM doses
+        WHERE list_contains($pmids, pmid) AND label NOT IN ('compound', 'form')
+        ORDER BY pmid, label <> 'amount', section = 'abstract', start_char
         """,
         {"pmids": pmids},
     ).fetchall()
-    return _lines(rows)
+    return _lines([(pmid, dose_line(label, text, low, high)) for pmid, label, text, low, high in rows])
+
+
+def _population_lines(con: duckdb.DuckDBPyConnection, pmids: list[int]) -> dict[int, tuple[str, ...]]:
+    """Who was studied, in the words of the evidence report ('children with autism'), and the setting."""
+    grouped: dict[int, list[tuple[str | None, ...]]] = defaultdict(list)
+    for pmid, *fields in con.execute(
+        """
+        SELECT pmid, age_group, sex, condition, setting FROM populations
+        WHERE list_contains($pmids, pmid) ORDER BY pmid, section = 'abstract', start_char
+        """,
+        {"pmids": pmids},
+    ).fetchall():
+        grouped[pmid].append(tuple(fields))
+    lines: dict[int, tuple[str, ...]] = {}
+    for pmid, rows in grouped.items():
+        for population in merged_population(rows):
+            words = [population.describe(), f"setting: {population.setting}" if population.setting else ""]
+            lines[pmid] = ("; ".join(w for w in words if w),)
+    return lines
 
 
 def _outcome_lines(
@@ -102,9 +121,9 @@ def _outcome_lines(
 ) -> dict[int, tuple[str, ...]]:
     rows = con.execute(
         """
-        SELECT pmid, coalesce(concept, text), direction, significant, effect FROM outcomes
-        WHERE topic = $topic AND list_contains($pmids, pmid)
-        ORDER BY pmid, concept IS NULL, section = 'abstract', start_char
+        SELECT pmid, concept, direction, significant, effect FROM outcomes
+        WHERE topic = $topic AND list_contains($pmids, pmid) AND concept IS NOT NULL
+        ORDER BY pmid, section = 'abstract', start_char
         """,
         {"topic": topic, "pmids": pmids},
     ).fetchall()
@@ -117,7 +136,7 @@ def _items(
     if not pmids:
         return []
     studies = _studies(con, topic, pmids)
-    doses, populations = _mention_lines(con, "doses", pmids), _mention_lines(con, "populations", pmids)
+    doses, populations = _dose_lines(con, pmids), _population_lines(con, pmids)
     outcomes = _outcome_lines(con, topic, pmids)
     items = []
     for pmid in pmids:

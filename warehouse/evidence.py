@@ -79,7 +79,7 @@ def _notices(comments_json: str | None) -> list[Notice]:
     ]
 
 
-def _population(rows: list[tuple[str | None, ...]]) -> list[Population]:
+def merged_population(rows: list[tuple[str | None, ...]]) -> list[Population]:
     """One population per study: the first age group, sex, condition and setting the abstract names."""
     fields = ("age_group", "sex", "condition", "setting")
     merged = Population.model_validate(
@@ -140,7 +140,7 @@ def load_study_evidence(con: duckdb.DuckDBPyConnection, topic: str) -> list[Stud
                 journal=journal,
                 design=design or "other",
                 sample_size=sample_size,
-                populations=_population(populations[pmid]),
+                populations=merged_population(populations[pmid]),
                 doses=doses[pmid],
                 findings=findings[pmid],
                 retracted=bool(retracted)

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from litwatch.errors import WarehouseError
-from litwatch.pubmed.reader import read_records
+from litwatch.pubmed.reader import read_fields
 from warehouse.articles import LoadResult, drop_staged, publish_staged, stage_batches
 from warehouse.connection import transaction
 from warehouse.incoming import DEFAULT_BATCH_SIZE, incoming_batches
@@ -41,7 +41,7 @@ def load_file(
     """
     sha256 = file_sha256(path)
     try:
-        batches = incoming_batches(read_records(path), batch_size)
+        batches = incoming_batches(read_fields(path), batch_size)
         staged = stage_batches(con, batches, on_batch=on_batch)
         with transaction(con):
             result = publish_staged(con, staged, source=str(path), run_id=run_id, topic=topic)

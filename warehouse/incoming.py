@@ -7,19 +7,19 @@ buffers).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from litwatch.pubmed.records import DeletedRecord, PubmedRecord
+from litwatch.pubmed.records import DeletedRecord, PubmedRecord, RecordFields, fields_json_and_hash
 
 DEFAULT_BATCH_SIZE = 500  # small batches keep the Python side of memory low (bench/bench_load.py)
 
-_TEXT_LIST = pa.list_(pa.string())
-
+# The record as JSON, with its key columns: what `articles` shows of it is read from the JSON in SQL
+# (warehouse.articles), so no per-record Python work goes into the other columns.
 INCOMING_SCHEMA = pa.schema(
     [
         ("pmid", pa.int64()),
@@ -27,27 +27,6 @@ INCOMING_SCHEMA = pa.schema(
         ("is_deletion", pa.bool_()),
         ("content_hash", pa.string()),
         ("record", pa.string()),
-        ("title", pa.string()),
-        ("abstract", pa.string()),
-        ("vernacular_title", pa.string()),
-        ("journal", pa.string()),
-        ("journal_iso", pa.string()),
-        ("pub_date", pa.date32()),
-        ("pub_year", pa.int32()),
-        ("pub_date_text", pa.string()),
-        ("languages", _TEXT_LIST),
-        ("authors", _TEXT_LIST),
-        ("publication_types", _TEXT_LIST),
-        ("mesh_terms", _TEXT_LIST),
-        ("keywords", _TEXT_LIST),
-        ("doi", pa.string()),
-        ("pmc", pa.string()),
-        ("registry_ids", _TEXT_LIST),
-        ("status", pa.string()),
-        ("date_revised", pa.date32()),
-        ("entrez_date", pa.date32()),
-        ("is_book", pa.bool_()),
-        ("retracted", pa.bool_()),
     ]
 )
 
@@ -77,9 +56,10 @@ class IncomingBatch:
         return IncomingBatch(self.table.filter(keep))
 
 
-def incoming_batches(
-    items: Iterable[PubmedRecord | DeletedRecord], size: int = DEFAULT_BATCH_SIZE
-) -> Iterator[IncomingBatch]:
+Incoming = RecordFields | PubmedRecord | DeletedRecord
+
+
+def incoming_batches(items: Iterable[Incoming], size: int = DEFAULT_BATCH_SIZE) -> Iterator[IncomingBatch]:
     """`items` as consecutive Arrow batches of at most `size` rows, `seq` numbered across all of them."""
     iterator = iter(items)
     seq = 0
@@ -88,55 +68,34 @@ def incoming_batches(
         seq += len(chunk)
 
 
-def items_to_table(items: list[PubmedRecord | DeletedRecord], first_seq: int) -> pa.Table:
-    """One row tuple per item in a single pass, transposed into typed Arrow columns (schema order)."""
-    rows = [
-        _deletion_row(item.pmid, seq) if isinstance(item, DeletedRecord) else _record_row(item, seq)
-        for seq, item in enumerate(items, start=first_seq)
+def items_to_table(items: Sequence[Incoming], first_seq: int) -> pa.Table:
+    """Typed Arrow columns of `items`, in schema order; each record's JSON serialised once, with its hash."""
+    pmids: list[int] = []
+    is_deletion: list[bool] = []
+    hashes: list[str | None] = []
+    records: list[bytes | None] = []
+    for item in items:
+        if isinstance(item, DeletedRecord):
+            pmids.append(item.pmid)
+            is_deletion.append(True)
+            hashes.append(None)
+            records.append(None)
+            continue
+        if isinstance(item, PubmedRecord):
+            payload, content_hash = item.json_and_hash()
+            pmids.append(item.pmid)
+        else:
+            payload, content_hash = fields_json_and_hash(item)
+            pmids.append(item["pmid"])
+        is_deletion.append(False)
+        hashes.append(content_hash)
+        records.append(payload)
+    seqs = pa.array(range(first_seq, first_seq + len(items)), pa.int64())
+    columns = [
+        pa.array(pmids, pa.int64()),
+        seqs,
+        pa.array(is_deletion),
+        pa.array(hashes, pa.string()),
+        pa.array(records, pa.string()),
     ]
-    if not rows:
-        return INCOMING_SCHEMA.empty_table()
-    columns = zip(*rows, strict=True)
-    arrays = [pa.array(values, type=f.type) for values, f in zip(columns, INCOMING_SCHEMA, strict=True)]
-    return pa.Table.from_arrays(arrays, schema=INCOMING_SCHEMA)
-
-
-_DELETION_PADDING = (None,) * (len(INCOMING_SCHEMA) - 3)
-
-
-def _deletion_row(pmid: int, seq: int) -> tuple[object, ...]:
-    """A deletion carries only pmid, seq and is_deletion."""
-    return (pmid, seq, True, *_DELETION_PADDING)
-
-
-def _record_row(record: PubmedRecord, seq: int) -> tuple[object, ...]:
-    """The record's values in INCOMING_SCHEMA order; its JSON is serialised once, for storage and hash."""
-    payload, content_hash = record.json_and_hash()
-    return (
-        record.pmid,
-        seq,
-        False,
-        content_hash,
-        payload,
-        record.title,
-        record.abstract,
-        record.vernacular_title,
-        record.journal,
-        record.journal_iso,
-        record.pub_date,
-        record.pub_year,
-        record.pub_date_text,
-        record.languages,
-        [author.display for author in record.authors],
-        record.publication_types,
-        record.mesh_terms,
-        record.keywords,
-        record.doi,
-        record.pmc,
-        [f"{r.databank}:{r.accession}" for r in record.registry_ids],
-        record.status,
-        record.date_revised,
-        record.entrez_date,
-        record.is_book,
-        record.is_retracted,
-    )
+    return pa.Table.from_arrays(columns, schema=INCOMING_SCHEMA)

@@ -23,6 +23,7 @@ _TOPIC_OUTCOMES = pa.schema(
         ("end_char", pa.int32()),
         ("concept", pa.string()),
         ("effect", pa.string()),
+        ("direction", pa.string()),
     ]
 )
 
@@ -65,6 +66,7 @@ def store_topic_outcomes(con: duckdb.DuckDBPyConnection, extractions: Sequence[A
                 "end_char": o.end_char,
                 "concept": o.concept,
                 "effect": o.effect,
+                "direction": o.direction,
             }
             for e in extractions
             for o in e.topic_outcomes

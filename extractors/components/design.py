@@ -35,6 +35,9 @@ class DesignRules:
     mesh: list[tuple[str, Design | None]]
     text: list[tuple[Design, re.Pattern[str]]]
     title_first: frozenset[str]
+    allocation: re.Pattern[str]
+    review_discourse: re.Pattern[str]
+    study_numbers: re.Pattern[str]
     animal: re.Pattern[str]
     human: re.Pattern[str]
     in_vitro: re.Pattern[str]
@@ -54,6 +57,9 @@ class DesignRules:
             mesh=[(str(k), v) for k, v in data["mesh"]],
             text=[(design, re.compile(p, FLAGS | re.MULTILINE)) for design, p in data["text"]],
             title_first=frozenset(data["title_first"]),
+            allocation=re.compile(data["allocation"], FLAGS),
+            review_discourse=re.compile(data["review_discourse"], FLAGS),
+            study_numbers=re.compile(data["study_numbers"]),
             animal=re.compile(data["animal"], FLAGS),
             human=re.compile(data["human"], FLAGS),
             in_vitro=re.compile(data["in_vitro"], FLAGS),
@@ -169,16 +175,22 @@ class DesignClassifier:
         return None
 
     def from_text(self, title: str, abstract: str = "", *, title_first_only: bool = False) -> Design | None:
-        """A title cue for an article type or an RCT wins; otherwise the first design by priority in either
-        field (an abstract citing "previous meta-analyses" is not one)."""
+        """A title cue for an article type or an RCT wins; then participants allocated in this study
+        (the trial's background may cite "a published meta-analysis"); otherwise the first design by
+        priority in either field; failing all, a text that discusses without study numbers is a review."""
         for design, pattern in self.rules.text:
             if title and pattern.search(title) and (design in self.rules.title_first or design == "rct"):
                 return design
         if title_first_only:
             return None
+        if self.rules.allocation.search(abstract):
+            return "rct"
         for design, pattern in self.rules.text:
             if pattern.search(title) or pattern.search(abstract):
                 return design
+        text = f"{title}\n{abstract}"
+        if self.rules.review_discourse.search(text) and not self.rules.study_numbers.search(text):
+            return "narrative_review"
         return None
 
     def _species(self, design: Design, title: str, abstract: str, descriptors: list[str]) -> Design:

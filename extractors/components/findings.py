@@ -12,7 +12,6 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 from spacy.attrs import SENT_START
@@ -22,8 +21,8 @@ from spacy.util import minibatch
 
 from extractors.findings.classifier import classify
 from extractors.findings.decision import Finding, decide, needs_classifier
-from extractors.findings.direction import read_direction, read_significance_words
-from extractors.findings.features import CharSpan, FindingContext, finding_context, load_cues
+from extractors.findings.direction import read_direction, read_polarity, read_significance_words
+from extractors.findings.features import CharSpan, FindingContext, finding_context
 from extractors.models import OutcomeAttrs
 from extractors.text import doc_text
 from extractors.trained_part import TrainedPart, loaded
@@ -39,13 +38,6 @@ def _has_result_cue(context: FindingContext) -> bool:
         or read_significance_words(context.clause) is not None
         or read_direction(context.clause, context.outcome, context.arms) is not None
     )
-
-
-def _polarity(clause: str) -> Literal["improved", "worsened"] | None:
-    cues = load_cues()
-    if cues.worsen.search(clause):
-        return "worsened"
-    return "improved" if cues.improve.search(clause) else None
 
 
 @dataclass(frozen=True)
@@ -117,7 +109,7 @@ class OutcomeFindings:
                 span._.outcome = OutcomeAttrs(sentence=sent.text.strip())
             for i in readable:
                 span, sent = located[i]
-                finding = decide(contexts[i], predictions.get(i), guess_from_polarity=False)
+                finding = decide(contexts[i], predictions.get(i), guess_direction=False)
                 span._.outcome = self._attrs(contexts[i], sent, finding)
             yield from batch
 
@@ -147,7 +139,7 @@ class OutcomeFindings:
             p_value=p_value.value if p_value else None,
             p_relation=p_value.relation if p_value else None,
             sentence=sentence.text.strip(),
-            polarity=_polarity(context.clause),
+            polarity=read_polarity(context.clause, context.outcome, context.arms),
         )
 
 

@@ -9,7 +9,8 @@ size is the first best-scored count; when no count scores 3, the arms of one sen
 the pooled total wins over per-trial figures.
 
 Age, sex and condition are looked for only in the sentences that the participant-sentence classifier
-(`participant_sentences.py`) judges to describe the participants; setting in every sentence.
+(`participant_sentences.py`) judges to describe the participants; setting in every sentence. Condition
+phrases come from `population_conditions.py`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractors.components.participant_sentences import ParticipantSentences
+from extractors.components.population_conditions import ConditionFinder, ConditionLexicon, alternation
 from extractors.models import PopulationAttrs
 from extractors.text import doc_text, sentence_ranges
 
@@ -49,12 +51,31 @@ ENROLLED_MODIFIER = re.compile(r"\s(?:enrolled|randomi[sz]ed|recruited)\s", re.I
 ALLOCATION_REST = re.compile(
     r"^\s*(?:to|into|between|in\s+the\b[^.;,()]{0,60}?\b(?:group|arm)\b)", re.IGNORECASE
 )
+# "818 and 756 in the 4-HPR and control arm, respectively": a pair of counts named as the arms.
+PAIR_OF_ARMS = re.compile(
+    r"\s*(?:in|to|into)\s+the\b[^.;()]{0,60}?\b(?:arms?|groups?)\b[^.;()]{0,20}?\brespectively\b",
+    re.IGNORECASE,
+)
 # "N patients were assigned to X and M to Y" / "N patients received X, M received Y": arms listed in turn.
 ARM_ALLOCATION = re.compile(
     r"^\s*(?:(?:were|was)\s+)?(?:randomly\s+)?(?:(?:assigned|allocated|randomi[sz]ed)\s+(?:to|into)|received|receiving|"
     r"(?:enrolled|included)\s+in\s+the\b[^.;,()]{0,60}?\b(?:group|arm)\b)",
     re.IGNORECASE,
 )
+PART_OF = re.compile(
+    r"(?<![\w.,/-])(?P<part>\d+)\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?of\s+(?:the\s+)?(?:planned\s+|targeted\s+|eligible\s+)?$"
+)
+# "with 50 patients in each group": one arm's size.
+EACH_ARM_AFTER = re.compile(r"\s*(?:in\s+each|per|in\s+both)\s+(?:\w+\s+)?(?:group|arm)s?\b", re.IGNORECASE)
+ONLY_BEFORE = re.compile(r"\bonly\s+$", re.IGNORECASE)
+# Between two groups of one enrolment: "and" at the end, no verb, pool or list punctuation before it.
+JOINED_GROUP = re.compile(
+    r"(?:(?!\b(?:were|was|had|have|has|is|are|received|underwent|completed|screened|assessed|eligible|"
+    r"approached|excluded|invited|of|among|from|whom|which)\b)[^;:])*?\band\s+",
+    re.IGNORECASE,
+)
+# "between the ages of 18 and 65 were enrolled": ages, not counts.
+AGE_BEFORE = re.compile(r"\b(?:ages?|aged)\s+(?:of\s+|between\s+)?(?:\d+\s*(?:and|to|-)\s*)?$", re.IGNORECASE)
 YEAR_BEFORE = re.compile(
     r"(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|\b(?:in|since|between|until|during|from|"
     r"to|and|year)\s*)$",
@@ -64,12 +85,6 @@ FLAGS = re.IGNORECASE
 SINGULAR_PEOPLE = (
     "patient|subject|participant|child|adult|woman|man|individual|person|volunteer|infant|recipient|those"
 )
-NUMBERED_KIND = re.compile(r"\b(?:type|stage|grade|class)\s+$", re.IGNORECASE)
-CONDITION_ABBREVIATION = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9-]{1,9})\s*[);,]")
-# Words inside a condition phrase, never at its end.
-PHRASE_LINKS = frozenset({"of", "and", "or", "to", "the"})
-# Two condition phrases joined by "and"/"or" are one ("head and neck cancer", "asthma or COPD").
-CONDITION_JOINER = re.compile(r"\s*(?:and|or|/|&)\s*", re.IGNORECASE)
 # What a number followed by a word is not a count of people ("12 weeks", "3 centres", "2 groups").
 NOT_PEOPLE_AFTER = (
     r"(?![\s-]+(?:years?|months?|weeks?|days?|hours?|percent|per\s+cent|of|to|and|or|mg|g|ml|times|trials|"
@@ -77,12 +92,6 @@ NOT_PEOPLE_AFTER = (
     r"courses|doses|minutes|x|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)\b)"
 )
 OUTCOME_PERCENT = re.compile(r"[^.;()]{0,40}\(\s*\d+(?:\.\d+)?\s*%")
-WORD = re.compile(r"[\w'-]+")
-PUNCTUATION = re.compile(r"[,.;:()\[\]\n]")
-
-
-def _alternation(text: str) -> str:
-    return "|".join(part.strip() for part in text.split("|") if part.strip())
 
 
 def _verb_after(verbs: str) -> re.Pattern[str]:
@@ -120,19 +129,14 @@ class PopulationLexicon:
     controls_after: re.Pattern[str]
     initial_enrolment: re.Pattern[str]
     verb_count: re.Pattern[str]
+    study_count: re.Pattern[str]
     pair: re.Pattern[str]
     total_before: re.Pattern[str]
     partial_before: re.Pattern[str]
     ages: list[re.Pattern[str]]
     age_groups: list[tuple[str, re.Pattern[str]]]
     sexes: list[tuple[str, re.Pattern[str]]]
-    condition_heads: frozenset[str]
-    condition_suffixes: tuple[str, ...]
-    condition_cue: re.Pattern[str]
-    condition_tail: re.Pattern[str]
-    people_noun: re.Pattern[str]
-    not_condition_before_people: frozenset[str]
-    condition_stop: frozenset[str]
+    conditions: ConditionLexicon
     settings: list[re.Pattern[str]]
 
     @classmethod
@@ -142,19 +146,23 @@ class PopulationLexicon:
         word_alt = "|".join(sorted(words, key=len, reverse=True))
         # Atomic, so that "Thirty-seven and 36" is never cut back to "Thirty" to satisfy what follows.
         number = rf"(?>{COUNT_DIGITS}|(?:{word_alt})(?:(?:-|\s+|\s+and\s+)(?:{word_alt}))*)"
-        nouns = _alternation(data["population_nouns"])
-        verbs = _alternation(data["enrolment_verbs"])
-        follow_up = _alternation(data["follow_up_verbs"])
-        heads = _alternation(data["condition_heads"])
+        nouns = alternation(data["population_nouns"])
+        verbs = alternation(data["enrolment_verbs"])
+        follow_up = alternation(data["follow_up_verbs"])
         people = rf"{nouns}|{SINGULAR_PEOPLE}"
         return cls(
             number_words=words,
             count=re.compile(
-                rf"(?<![\w.,/±≤≥<>~-])(?P<num>{number})\s+{data['noun_modifiers']}(?:{nouns})\b", FLAGS
+                # Not a rate ("4.30 per 1000 women-years").
+                rf"(?<![\w.,/±≤≥<>~-])(?<!\bper\s)(?P<num>{number})\s+{data['noun_modifiers']}(?:{nouns})\b"
+                r"(?!-(?:years?|months?|days?))",
+                FLAGS,
             ),
             arm=re.compile(rf"\b(?P<sym>n)\s*=\s*(?P<num>{COUNT_DIGITS})\b", FLAGS),
+            # "42 were randomized", "with 79 allocated to the experimental group": no noun after the number.
             bare_enrolment=re.compile(
-                rf"(?<![\w.,/±≤≥<>~-])(?P<num>{number})\s+(?:were|was|had\s+been)\s+(?:randomly\s+)?(?:{verbs})\b",
+                rf"(?<![\w.,/±≤≥<>~-])(?P<num>{number})\s+(?:(?:were|was|had\s+been)\s+(?:randomly\s+)?(?:{verbs})\b|"
+                r"(?:randomly\s+)?(?:allocated|assigned|randomi[sz]ed)\s+(?=to\b))",
                 FLAGS,
             ),
             more_arms=re.compile(
@@ -183,37 +191,37 @@ class PopulationLexicon:
                 rf"[^.;]{{0,250}}?\b(?:were|was)\s+(?:randomly\s+)?(?:{verbs})\b",
                 FLAGS,
             ),
-            # "enrolled 1905 community-dwelling ... beneficiaries": a number right after a verb that only
-            # people take, whatever noun follows.
+            # "enrolled 1905 community-dwelling ... beneficiaries", "A sample of 141 Spanish-speaking
+            # Latinas": a number right after a verb that only people take or a total cue, whatever noun.
             verb_count=re.compile(
-                rf"\b(?:randomi[sz]ed|enrolled|recruited|accrued)\s+(?:a\s+total\s+of\s+|all\s+)?(?P<num>{number})"
+                rf"(?:\b(?:randomi[sz]ed|enrolled|recruited|accrued)\s+(?:a\s+total\s+of\s+|all\s+)?|"
+                rf"\ba\s+(?:total|sample|cohort)\s+of\s+)(?P<num>{number})"
+                rf"(?=[\s-]+[A-Za-z]){NOT_PEOPLE_AFTER}",
+                FLAGS,
+            ),
+            # "a randomized controlled trial in 71 BCS": the study's population, whatever noun follows (digits
+            # only: "a study of two taxanes").
+            study_count=re.compile(
+                rf"\b(?:trial|study)\b[^.;()]{{0,80}}?\b(?:of|in|on|among)\s+(?P<num>{COUNT_DIGITS})"
                 rf"(?=[\s-]+[A-Za-z]){NOT_PEOPLE_AFTER}",
                 FLAGS,
             ),
             # "Thirty-seven and 36 patients were assigned to ...", "consisted of 22 and 21 patients,
-            # respectively": two arms named in one breath.
+            # respectively", "580 intervention and 655 control women completed": two arms in one breath.
             pair=re.compile(
-                rf"(?<![\w.,/±≤≥<>~-])(?P<num>{number})\s+and\s+(?P<second>{number})\s+(?:{data['noun_modifiers']}"
-                rf"(?:{nouns})\b)?\s*(?P<verb>(?:were|was)\s+(?:randomly\s+)?(?:{verbs})\b)?",
+                rf"(?<![\w.,/±≤≥<>~-])(?P<num>{number})(?:{NOT_PEOPLE_AFTER}\s+(?P<label>(?:[A-Za-z][\w-]*\s+){{1,2}}?)|\s+)"
+                rf"and\s+(?P<second>{number})\s+(?P<noun>{data['noun_modifiers']}(?:{nouns})\b)?\s*"
+                rf"(?:(?P<verb>(?:were|was)\s+(?:randomly\s+)?(?:{verbs})\b)|"
+                rf"(?P<follow>(?:(?:were|was)\s+)?(?:{follow_up})\b))?",
                 FLAGS,
             ),
             enrolment_before=re.compile(rf"\b(?:{verbs})\s+(?:a\s+total\s+of\s+|all\s+|the\s+)?$", FLAGS),
             total_before=re.compile(data["total_cues"], FLAGS),
-            partial_before=re.compile(r"\b(?:of\s+(?:the|these)|only|remaining)\s+$", FLAGS),
+            partial_before=re.compile(r"\b(?:of\s+(?:the|these)|remaining)\s+$", FLAGS),
             ages=[re.compile(p, FLAGS) for p in data["age"]],
             age_groups=[(k, re.compile(v, FLAGS)) for k, v in data["age_groups"].items()],
             sexes=[(k, re.compile(v, FLAGS)) for k, v in data["sex"].items()],
-            condition_heads=frozenset(heads.lower().split("|")),
-            condition_suffixes=tuple(data["condition_suffixes"]),
-            condition_cue=re.compile(
-                rf"\b(?:{people}){data['condition_cues']}|{data['condition_cues_alone']}", FLAGS
-            ),
-            condition_tail=re.compile(data["condition_tails"], FLAGS),
-            people_noun=re.compile(rf"\b(?:{people})\b", FLAGS),
-            not_condition_before_people=frozenset(
-                _alternation(data["not_condition_before_people"]).split("|")
-            ),
-            condition_stop=frozenset(_alternation(data["condition_stop"]).lower().split("|")),
+            conditions=ConditionLexicon.from_data(data, people, frozenset(words)),
             settings=[re.compile(p, FLAGS) for p in data["setting"]],
         )
 
@@ -241,6 +249,7 @@ class PopulationExtractor:
     ) -> None:
         self.lexicon = lexicon
         self.participant_sentences = participant_sentences
+        self.conditions = ConditionFinder(lexicon.conditions)
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
@@ -299,20 +308,32 @@ class PopulationExtractor:
             allocated = lex.enrolment_before.search(before) is not None
             if POOL_BEFORE.match(before) and POOL_SPLIT.match(after_noun):
                 score = 3.0
-            elif before.rstrip().endswith("%") or lex.partial_before.search(before):
+            elif (
+                before.rstrip().endswith("%")
+                or lex.partial_before.search(before)
+                # "only 20 completed"; but "Only 16 patients ... were enrolled" is the total
+                or (ONLY_BEFORE.search(before[-8:]) and not lex.enrolment_after.match(after_noun))
+                or EACH_ARM_AFTER.match(after_noun)
+            ):
                 score = 0.5
             elif (
-                lex.total_before.search(before)
+                (lex.total_before.search(before) and not lex.follow_up_after.match(after_noun))
                 or allocated
                 or lex.enrolment_after.match(after_noun)
                 or ENROLLED_MODIFIER.search(match.group(0))
             ):
                 score = 3.0
+            # "A total of 94 women completed 5-year follow-up": completers, whatever cue comes before.
             elif lex.follow_up_after.match(after_noun) or STUDY_OF_BEFORE.search(before):
                 score = 2.75
             else:
                 score = 1.0
-            value = lex.parse_count(match.group("num"))
+            value, (start, end) = lex.parse_count(match.group("num")), match.span("num")
+            part = PART_OF.search(before, max(0, len(before) - 60))  # only its end can match
+            if part and lex.enrolment_after.match(after_noun):
+                # "68 (62%) of 109 patients ... were recruited", "74 of the planned 92 patients were
+                # enrolled": the verb counts the part.
+                value, (start, end), score = int(part.group("part")), part.span("part"), 3.0
             if ARM_ALLOCATION.match(after_noun) or (allocated and ALLOCATION_REST.match(after_noun)):
                 further = self._further_arms(after_noun)
                 value += further
@@ -323,32 +344,49 @@ class PopulationExtractor:
                 # "756 incident cases and 789 hospital controls": a case-control study's total.
                 value, score = value + lex.parse_count(controls.group("num")), 3.0
             if value >= 2 and not self._is_year(value, before):
-                found.append(Count(value, match.start("num"), match.end("num"), score))
+                found.append(Count(value, start, end, score))
         for match in lex.bare_enrolment.finditer(sentence):
             before = sentence[: match.start()]
-            if lex.not_a_count_before.search(before) or self._is_year(
-                lex.parse_count(match.group("num")), before
+            if (
+                lex.not_a_count_before.search(before)
+                or AGE_BEFORE.search(before)
+                or self._is_year(lex.parse_count(match.group("num")), before)
             ):
                 continue
             if not any(c.start == match.start("num") for c in found):
                 value = lex.parse_count(match.group("num"))
+                rest = sentence[match.end() :]
+                if ARM_ALLOCATION.match(rest) or ALLOCATION_REST.match(rest):
+                    value += self._further_arms(rest)
                 if value >= 2:
                     found.append(Count(value, match.start("num"), match.end("num"), 3.0))
         for match in lex.pair.finditer(sentence):
             before = sentence[: match.start()]
             first, second = lex.parse_count(match.group("num")), lex.parse_count(match.group("second"))
-            if self._is_year(first, before) or self._is_year(second, "and "):
+            if self._is_year(first, before) or self._is_year(second, "and ") or AGE_BEFORE.search(before):
                 continue
-            if match.group("verb") or lex.total_before.search(before) or lex.enrolment_before.search(before):
+            verb = match.group("verb") or match.group("follow")
+            if match.group("label") and not (match.group("noun") and verb):
+                continue  # "580 intervention and 655 control" needs a people noun and a verb after it
+            if (
+                verb
+                or lex.total_before.search(before)
+                or lex.enrolment_before.search(before)
+                or PAIR_OF_ARMS.match(sentence, match.end())
+            ):
                 value = first + second
                 found = [c for c in found if c.start not in (match.start("num"), match.start("second"))]
-                found.append(Count(value, match.start("num"), match.end("num"), 3.0))
+                score = 2.75 if match.group("follow") else 3.0
+                found.append(Count(value, match.start("num"), match.end("num"), score))
         initial = lex.initial_enrolment.match(sentence)
-        for match in ([initial] if initial else []) + list(lex.verb_count.finditer(sentence)):
+        unnamed = [(m, 3.0) for m in ([initial] if initial else []) + list(lex.verb_count.finditer(sentence))]
+        lowered = sentence.lower()
+        studied = lex.study_count.finditer(sentence) if "trial" in lowered or "study" in lowered else ()
+        for match, score in unnamed + [(m, 2.75) for m in studied]:
             value = lex.parse_count(match.group("num"))
             is_new = not any(c.start == match.start("num") for c in found)
             if value >= 2 and is_new and not self._is_year(value, sentence[: match.start("num")]):
-                found.append(Count(value, match.start("num"), match.end("num"), 3.0))
+                found.append(Count(value, match.start("num"), match.end("num"), score))
         arms = [self._arm_count(sentence, match) for match in lex.arm.finditer(sentence)]
         if len(arms) >= 2:
             # "randomized to A (N = 71) or B (N = 34)": several n = in a sentence are its arms.
@@ -360,20 +398,39 @@ class PopulationExtractor:
         if len(bare) >= 2:
             # "randomized to control (...; 41 patients), low dose (...; 38 patients) or ...": the arms.
             found = [Count(c.value, c.start, c.end, 0.5) if c in bare else c for c in found]
-        return self._pools_as_totals(sentence, sorted(found, key=lambda c: c.start))
+        found = self._joined_groups(sentence, sorted(found, key=lambda c: c.start))
+        return self._pools_as_totals(sentence, found)
+
+    @staticmethod
+    def _joined_groups(sentence: str, counts: list[Count]) -> list[Count]:
+        """ "Twenty-six patients with breast cancer (...) and 10 healthy women were studied": a bare count
+        joined by "and" to an enrolled one (no verb between them) is the other group of that enrolment."""
+        joined: list[Count] = []
+        for count in counts:
+            first = joined[-1] if joined else None
+            if (
+                first is not None
+                and first.score == 1.0
+                and count.score >= 2.75
+                and JOINED_GROUP.fullmatch(sentence, first.end, count.start)
+            ):
+                joined[-1] = Count(first.value + count.value, first.start, first.end, count.score)
+            else:
+                joined.append(count)
+        return joined
 
     @staticmethod
     def _pools_as_totals(sentence: str, counts: list[Count]) -> list[Count]:
         """ "Women (N=13388) ... were assigned to placebo (n = 6707) or tamoxifen (n = 6681)": a count that
         equals the sum of two or more consecutive counts after it in its sentence is their total (not an
-        outcome's count such as "71 patients (33%) relapsed: A, 33 patients; B, 38 patients")."""
+        outcome's count such as "71 patients (33%) relapsed: A, 33 patients; B, 38 patients"). Also "In this
+        subgroup (n = 48) 27 patients received A, 21 patients had B"."""
         totals = []
         for i, count in enumerate(counts):
-            later = [c.value for c in counts[i + 1 :]]
+            # An arm's "(n = 48)" is a pool only of counts of people named after it ("27 patients ...").
+            later = [c.value for c in counts[i + 1 :] if count.score >= 1.0 or c.score >= 1.0]
             sums = {sum(later[j:k]) for j in range(len(later)) for k in range(j + 2, len(later) + 1)}
-            is_pool = (
-                count.score >= 1.0 and count.value in sums and not OUTCOME_PERCENT.match(sentence, count.end)
-            )
+            is_pool = count.value in sums and not OUTCOME_PERCENT.match(sentence, count.end)
             totals.append(Count(count.value, count.start, count.end, 3.0) if is_pool else count)
         return totals
 
@@ -440,7 +497,7 @@ class PopulationExtractor:
         for sex, pattern in self.lexicon.sexes:
             for match in pattern.finditer(sentence):
                 found.append(("sex", match.start(), match.end(), PopulationAttrs(sex=sex)))  # type: ignore[arg-type]
-        for start, end in self.conditions(sentence):
+        for start, end in self.conditions.spans(sentence):
             found.append(("condition", start, end, PopulationAttrs(condition=sentence[start:end].lower())))
         return found
 
@@ -481,83 +538,6 @@ class PopulationExtractor:
                 attrs.age_group = group  # type: ignore[assignment]
                 break
         return attrs
-
-    def conditions(self, text: str) -> list[tuple[int, int]]:
-        """Phrases ending in a disease head word, extended left over content words; and what follows
-        "patients with" up to a stop word. Neither crosses punctuation or a line break."""
-        lex = self.lexicon
-        spans: list[tuple[int, int]] = []
-        for head in WORD.finditer(text):
-            lowered = head.group(0).lower()
-            is_head = lowered in lex.condition_heads or lowered.endswith(lex.condition_suffixes)
-            if not is_head or lowered in lex.condition_stop:
-                continue
-            words = list(WORD.finditer(text, max(0, head.start() - 120), head.start()))
-            start = head.start()
-            for word in reversed(words[-5:]):
-                if not self._joins(text, word, start):
-                    break
-                start = word.start()
-            tail = lex.condition_tail.match(text, head.end())
-            spans.append((start, tail.end() if tail else head.end()))
-        for cue in lex.condition_cue.finditer(text):
-            end = last = cue.end()
-            for count, word in enumerate(WORD.finditer(text, cue.end(), cue.end() + 160)):
-                # "mild to moderate asthma", "cancer of the cervix": a link word joins before a content word.
-                is_link = word.group(0).lower() in PHRASE_LINKS and count > 0
-                if count >= 10 or not (is_link or self._joins(text, word, last if count else word.start())):
-                    break
-                if PUNCTUATION.search(text, last, word.start()) and count:
-                    break
-                last = word.end()
-                end = end if is_link else word.end()
-            if end > cue.end():
-                spans.append((cue.end(), end))
-        spans.extend(self._before_people(text))
-        merged = self._merge(spans, text)
-        # "autism spectrum disorder (ASD)": the abbreviation defined right after a condition names it too.
-        abbreviations = [m.span(1) for _, end in merged if (m := CONDITION_ABBREVIATION.match(text, end))]
-        return sorted(set(merged + abbreviations))
-
-    def _before_people(self, text: str) -> list[tuple[int, int]]:
-        """ "asthmatic children", "renal transplant recipients", "mentally ill adults": the words before a
-        people noun, unless they name age, sex, origin or the study ("young", "male", "randomised")."""
-        spans: list[tuple[int, int]] = []
-        for noun in self.lexicon.people_noun.finditer(text):
-            run: list[re.Match[str]] = []
-            for word in reversed(list(WORD.finditer(text, max(0, noun.start() - 60), noun.start()))[-3:]):
-                lowered = word.group(0).lower()
-                neighbour = run[-1].start() if run else noun.start()
-                if lowered in self.lexicon.not_condition_before_people or not self._joins(
-                    text, word, neighbour
-                ):
-                    break
-                run.append(word)
-            if run:
-                spans.append((run[-1].start(), run[0].end()))
-        return spans
-
-    def _joins(self, text: str, word: re.Match[str], neighbour: int) -> bool:
-        """`word` may join the phrase next to it: a content word with no punctuation in between."""
-        lowered = word.group(0).lower()
-        if lowered in self.lexicon.condition_stop:
-            return False
-        if lowered[0].isdigit() and not NUMBERED_KIND.search(text, max(0, word.start() - 8), word.start()):
-            return False  # a number joins only as "type 2", "stage 3", "grade 1"
-        if all(part in self.lexicon.number_words for part in lowered.split("-")):
-            return False  # "Forty-one migraine subjects": the count is not part of the condition
-        gap = text[word.end() : neighbour] if word.end() <= neighbour else text[neighbour : word.start()]
-        return not PUNCTUATION.search(gap)
-
-    @staticmethod
-    def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-        merged: list[tuple[int, int]] = []
-        for start, end in sorted(spans):
-            if merged and (start <= merged[-1][1] or CONDITION_JOINER.fullmatch(text, merged[-1][1], start)):
-                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-            else:
-                merged.append((start, end))
-        return merged
 
 
 @Language.factory(

@@ -47,6 +47,8 @@ _ATTACHED_AFTER_ARM = re.compile(
     re.IGNORECASE,
 )
 _VERSUS = re.compile(r"\bversus\b|\bvs\b\.?", re.IGNORECASE)
+# Two arms named in one breath: "the A and B groups", "A and the B arm", "A/B".
+_JOINED_ARMS = re.compile(r"\s*(?:group\s+|arm\s+)?(?:and|or|/|versus|vs\.?)\s*(?:the\s+)?$", re.IGNORECASE)
 _RESPECTIVELY = re.compile(r"\brespective(?:ly)?\b", re.IGNORECASE)
 
 
@@ -105,8 +107,9 @@ def _paired(
     text: str, numbers: list[_Number], first_arm: CharSpan, second_arm: CharSpan
 ) -> tuple[float, float] | None:
     """(first-named arm's number, second's) where "versus" or "respectively" pairs them in naming order:
-    the numbers either side of the first "versus" after both arms; else, with "respectively", the first
-    two numbers after the arms, or the last two before them."""
+    the numbers either side of the first "versus" after both arms, or of the last "versus" before two arms
+    named together; else, with "respectively", the first two numbers after the arms, or the last two
+    before them."""
     named_by = second_arm.end
     after = [n for n in numbers if n.start >= named_by]
     versus = _VERSUS.search(text, named_by)
@@ -115,12 +118,21 @@ def _paired(
         right = [n.value for n in after if n.start >= versus.end()]
         if left and right:
             return left[-1], right[0]
+    before_arms = [n for n in numbers if n.end <= first_arm.start]
+    if _JOINED_ARMS.match(text, first_arm.end, second_arm.start):
+        # "12.9 cm versus 8.9 (p < 0.05) in the A and B groups": a versus pair, then the arms named together.
+        versus_before = list(_VERSUS.finditer(text, 0, first_arm.start))
+        if versus_before:
+            last = versus_before[-1]
+            left = [n.value for n in before_arms if n.end <= last.start()]
+            right = [n.value for n in before_arms if n.start >= last.end()]
+            if left and right:
+                return left[-1], right[0]
     if not _RESPECTIVELY.search(text):
         return None
     if len(after) >= 2:
         return after[0].value, after[1].value
-    before = [n.value for n in numbers if n.end <= first_arm.start]
-    return (before[-2], before[-1]) if len(before) >= 2 else None
+    return (before_arms[-2].value, before_arms[-1].value) if len(before_arms) >= 2 else None
 
 
 def arm_values(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> tuple[float, float] | None:
@@ -145,7 +157,7 @@ def arm_values(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> tuple
 
 
 def compare_arms(text: str, stats: Statistics, arms: dict[str, CharSpan]) -> ArmDirection | None:
-    """"increase" when the intervention's number is the higher, "decrease" when lower, else None."""
+    """ "increase" when the intervention's number is the higher, "decrease" when lower, else None."""
     return _compare_cached(text, stats, tuple(sorted(arms.items())))
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from extractors.findings.arms import compare_arms
 from extractors.findings.classifier import DECREASED, INCREASED, NO_DIFFERENCE, FindingPrediction
 from extractors.findings.direction import RuleDirection, read_direction, read_significance_words
-from extractors.findings.features import FindingContext, load_cues
+from extractors.findings.features import FindingContext
 from extractors.models import Direction
 
 
@@ -74,12 +74,6 @@ def rule_direction(context: FindingContext) -> RuleDirection | None:
     )
 
 
-def _polarity_only(clause: str) -> bool:
-    """Whether the clause says "improved"/"worsened" (checked after no direction word was found)."""
-    cues = load_cues()
-    return bool(cues.improve.search(clause) or cues.worsen.search(clause))
-
-
 def needs_classifier(context: FindingContext) -> bool:
     """Whether the rules leave significance or the direction of a significant change open."""
     significant = rule_significance(context)
@@ -89,14 +83,14 @@ def needs_classifier(context: FindingContext) -> bool:
 
 
 def decide(
-    context: FindingContext, prediction: FindingPrediction | None, guess_from_polarity: bool = True
+    context: FindingContext, prediction: FindingPrediction | None, guess_direction: bool = True
 ) -> Finding:
     """The finding; `prediction` may be None when `needs_classifier(context)` is false.
 
-    With `guess_from_polarity` false, a significant change whose clause says only that the outcome
-    "improved" or "worsened" (no direction word) gets direction "unclear": improvement is a decrease of
-    sleep latency but an increase of sleep efficiency, which only the topic knows. Prompt answering
-    keeps the classifier's guess, since it must name a class."""
+    With `guess_direction` false, a significant change whose clause names no direction (no direction
+    word, arm numbers or signed estimate: "X had a significant effect on sleep quality", "sleep latency
+    improved") gets direction "unclear" rather than the classifier's guess, which mostly restates the
+    prior that interventions work. Prompt answering keeps the guess, since it must name a class."""
     significant = rule_significance(context)
     if significant is None:
         if prediction is None:
@@ -107,7 +101,7 @@ def decide(
     rule = rule_direction(context)
     if rule is not None:
         return Finding(True, rule)
-    if prediction is None or (not guess_from_polarity and _polarity_only(context.clause)):
+    if prediction is None or not guess_direction:
         return Finding(True, "unclear")
     up, down = prediction.scores.get(INCREASED, 0.0), prediction.scores.get(DECREASED, 0.0)
     return Finding(True, "increase" if up >= down else "decrease")

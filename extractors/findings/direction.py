@@ -15,6 +15,7 @@ from typing import Literal
 from extractors.findings.features import CharSpan, load_cues
 
 RuleDirection = Literal["increase", "decrease"]
+Polarity = Literal["improved", "worsened"]
 _NEGATION_BEFORE = re.compile(r"\b(?:not|no|nor|without|neither)\W+(?:\w+\W+){0,2}$", re.IGNORECASE)
 # "than placebo", "than did the control group", "than that of the ... arm", "compared to participants in",
 # "in comparison with the", "compared with those given", "than the 42 hungry": up to three words may
@@ -23,6 +24,10 @@ _CONTRAST_BEFORE = re.compile(
     r"(?:\bthan|compared\s+(?:with|to)|in\s+comparison\s+(?:with|to)|\bversus|\bvs\.?|relative\s+to|\bover)"
     r"\W+(?:[\w-]+\s+){0,3}$",
     re.IGNORECASE,
+)
+# "superior to placebo", "better than placebo": "to" contrasts too after a polarity word.
+_POLARITY_CONTRAST_BEFORE = re.compile(
+    r"\bto\W+(?:[\w-]+\s+){0,3}$|" + _CONTRAST_BEFORE.pattern, re.IGNORECASE
 )
 # A comparative before a change noun: "greater reduction" is a decrease, "smaller increase" a decrease,
 # "less decline" an increase; "greater improvement" names no direction (improving a latency shortens it).
@@ -53,6 +58,8 @@ def _direction_words(text: str) -> tuple[tuple[int, int, RuleDirection], ...]:
     cues = load_cues()
     found: list[tuple[int, int, RuleDirection]] = []
     compounds = [(m.start(), m.end()) for m in _COMPOUND.finditer(text)]
+    # "more effective", "less efficacious" say better or worse, not which way the outcome moved.
+    compounds += [(start, end) for start, end, _ in _polarity_words(text)]
     for match in _COMPOUND.finditer(text):
         change = match["change"].lower()
         if change.startswith(_CHANGE_DOWN + _CHANGE_UP) and not _negated(text, match.start()):
@@ -71,14 +78,23 @@ def _negated(text: str, start: int) -> bool:
     return bool(_NEGATION_BEFORE.search(text[max(0, start - 30) : start]))
 
 
-def _flipped(text: str, cue_start: int, cue_end: int, arms: dict[str, CharSpan]) -> bool:
-    """True when the comparator is the arm the direction word describes."""
+def _flipped(
+    text: str,
+    cue_start: int,
+    cue_end: int,
+    arms: dict[str, CharSpan],
+    contrast: re.Pattern[str] = _CONTRAST_BEFORE,
+    object_is_contrast: bool = False,
+) -> bool:
+    """True when the comparator is the arm the cue word describes. With `object_is_contrast` the arm
+    right after the word is what it is contrasted with ("outperformed placebo")."""
     after = sorted(
         (span.start, name) for name, span in arms.items() if 0 <= span.start - cue_end <= ARM_WINDOW
     )
     if after:
         start, name = after[0]
-        contrasted = bool(_CONTRAST_BEFORE.search(text[cue_end:start]))
+        between = text[cue_end:start]
+        contrasted = bool(contrast.search(between)) or (object_is_contrast and not between.strip(" \t"))
         # "lower than intvx" describes the comparator; "lower in compx" too.
         return name == "intervention" if contrasted else name == "comparator"
     # The arm right before the word is its subject ("placebo increased X") unless punctuation intervenes.
@@ -102,6 +118,33 @@ def read_direction(text: str, outcome: CharSpan | None, arms: dict[str, CharSpan
     if _flipped(text, start, end, arms):
         return "decrease" if direction == "increase" else "increase"
     return direction
+
+
+@lru_cache(maxsize=4096)
+def _polarity_words(text: str) -> tuple[tuple[int, int, Polarity], ...]:
+    cues = load_cues()
+    found = [
+        (match.start(), match.end(), polarity)
+        for name, polarity in (("improve", "improved"), ("worsen", "worsened"))
+        for match in getattr(cues, name).finditer(text)
+        if not _negated(text, match.start())
+    ]
+    return tuple(sorted(found))  # type: ignore[arg-type]
+
+
+def read_polarity(text: str, outcome: CharSpan | None, arms: dict[str, CharSpan]) -> Polarity | None:
+    """Whether the outcome got better or worse for the intervention: the polarity word nearest the
+    outcome, turned round when it describes the comparator ("placebo was superior to X", "differences
+    favoured placebo", "X was inferior to placebo" is worse; "X outperformed placebo" is better)."""
+    words = _polarity_words(text)
+    if not words:
+        return None
+    anchor = outcome.start if outcome is not None else 0
+    start, end, polarity = min(words, key=lambda w: abs(w[0] - anchor))
+    outperformed = text[start:end].lower().startswith("outperform")
+    if _flipped(text, start, end, arms, _POLARITY_CONTRAST_BEFORE, object_is_contrast=outperformed):
+        return "worsened" if polarity == "improved" else "improved"
+    return polarity
 
 
 # A negation a few words before "significant": "did not show any significant", "neither A nor B exerted

@@ -42,6 +42,7 @@ class Cues:
     improve: re.Pattern[str]
     worsen: re.Pattern[str]
     comparator: re.Pattern[str]
+    intervention: re.Pattern[str]
 
 
 _Trie = dict[str, "_Trie"]
@@ -115,6 +116,14 @@ def _initials(head: str) -> str | None:
     return "".join(w[0] for w in words).upper() if 3 <= len(words) <= 6 else None
 
 
+_GROUP_LABEL = re.compile(r"\b(?:groups?|arms?)\s+([A-Z]|[IVX]{1,4}|\d{1,2})\b(?![.,]\d)", re.IGNORECASE)
+
+
+def _group_labels(description: str) -> list[str]:
+    """The labels of "group A", "arm 2", "groups II" in an arm description."""
+    return [match[1] for match in _GROUP_LABEL.finditer(description)]
+
+
 def arm_keys(description: str, other: str = "") -> list[str]:
     """Short names an arm goes by in a sentence: the description, its parts in and before brackets,
     its specific words that the other arm's description lacks ("CLF" for "controlled limited formula
@@ -127,6 +136,12 @@ def arm_keys(description: str, other: str = "") -> list[str]:
         initials = _initials(head)
         if initials and initials != _initials(other.split("(")[0]):
             keys.append(initials)
+    # "Group A: ...", "(group II)", "... in group 1": the label a sentence may use instead ("group II",
+    # "II group"; not "A group", which reads as "a group").
+    other_labels = {label.lower() for label in _group_labels(other)}
+    for label in _group_labels(description):
+        if label.lower() not in other_labels:
+            keys.extend([f"group {label}", *([f"{label} group"] if label.lower() not in {"a", "i"} else [])])
     other_words = {w.lower() for w in _WORD.findall(other)} | generic_arm_words()
     keys.extend(w for w in _WORD.findall(description) if _distinctive(w) and w.lower() not in other_words)
     return [k for k in dict.fromkeys(keys) if k]
@@ -248,6 +263,14 @@ def _has_significance_cue(text: str) -> bool:
     )
 
 
+def _generic_arm(clause: str, name: str, arms: dict[str, CharSpan]) -> CharSpan | None:
+    """The first generic name of an arm ("placebo", "the treatment group") outside the arms found."""
+    for match in getattr(load_cues(), name).finditer(clause):
+        if not any(span.start < match.end() and match.start() < span.end for span in arms.values()):
+            return CharSpan(match.start(), match.end())
+    return None
+
+
 @dataclass(frozen=True)
 class FindingContext:
     """The clause around one outcome, where its arms and outcome sit, its statistics, and the
@@ -286,10 +309,11 @@ def finding_context(
     arms = {
         name: s for name, s in (("intervention", shift(intervention)), ("comparator", shift(comparator))) if s
     }
-    if "comparator" not in arms:
-        generic = load_cues().comparator.search(clause)
-        if generic:
-            arms["comparator"] = CharSpan(generic.start(), generic.end())
+    for name in ("comparator", "intervention"):
+        if name not in arms:
+            generic = _generic_arm(clause, name, arms)
+            if generic is not None:
+                arms[name] = generic
     stats = parse_statistics(clause)
     marks = [
         (span, INTERVENTION_MARK if name == "intervention" else COMPARATOR_MARK)

@@ -42,7 +42,8 @@ OUTCOME_WORDS_WEIGHT = 0.9
 _CONTENT_WORD = re.compile(r"[a-z0-9]+")
 _MEASURED_ONLY = re.compile(
     r"\b(?:were|was)\s+(?:assessed|measured|evaluated|recorded|determined|collected|obtained|compared|analy[sz]ed)"
-    r"|\boutcome\s+measures?\b|\bwe\s+(?:determined|assessed|investigated|evaluated|compared)\b",
+    r"|\boutcome\s+measures?\b|\bwe\s+(?:determined|assessed|investigated|evaluated|compared)\b"
+    r"|\b(?:aim(?:ed|s)?|objectives?|purpose|goal)\b.{0,40}\bto\b|\bhypothes[ie]s|\bprimary\s+(?:end\s?points?|outcomes?)\s+(?:was|were|is|are)\b",
     re.IGNORECASE,
 )
 

@@ -19,15 +19,18 @@ RATIO_KINDS: frozenset[str] = frozenset({"odds_ratio", "risk_ratio", "hazard_rat
 
 # Numbers as abstracts write them: "0.03", ".05", "0·03" (Lancet middle dot), "−1.2" (Unicode minus).
 NUMBER = r"[-−–+]?\s?(?:\d+(?:[.·]\d+)?|[.·]\d+)"
+# "p = 0,03" (decimal comma, no space after it), "p-value of 0.03", "P value was 0.21", "P < 10−4".
 _P_VALUE = re.compile(
-    r"\b(?:p|P)(?:\s*-?\s*values?)?\s*(?P<rel>[<>=≤≥]=?|<\s*or\s*=|\s(?=[.·0]))\s*(?P<num>(?:\d+(?:[.·]\d+)?|[.·]\d+))"
-    r"(?:\s*[x×]\s*10\s*(?:\^|\s)?\s*(?P<exp>[-−–]\s?\d+)|e(?P<exp2>-\d+))?"
+    r"\b(?:p|P)(?:\s*-?\s*values?(?:\s+(?:of|was|were|is))?)?\s*(?P<rel>[<>=≤≥]=?|<\s*or\s*=|\s(?=[.·0]))\s*"
+    r"(?:10\s*\^?\s*(?P<exp3>[-−–]\s?\d+)"
+    r"|(?P<num>(?:\d+(?:[.·,](?=\d)\d+)?|[.·]\d+))(?:\s*[x×]\s*10\s*(?:\^|\s)?\s*(?P<exp>[-−–]\s?\d+)|e(?P<exp2>-\d+))?)"
 )
 _NOT_SIGNIFICANT_MARK = re.compile(r"(?:\b[Pp]\s*=\s*)?\b(?:NS|N\.S\.|n\.s\.)(?![A-Za-z])")
+# Range separators include the Unicode hyphens "‐" and "‑" that some publishers typeset ("0.31‐0.93").
 _CI = re.compile(
     r"(?:(?P<level>\d{2}(?:[.·]\d+)?)\s*%\s*)?(?:CI|confidence intervals?|C\.I\.|CrI|credible interval)\b"
-    r"(?:\s*\(CI\))?\s*[:=,]?\s*(?:of\s*)?[\[(]?\s*(?P<low>" + NUMBER + r")\s*%?\s*(?:to|,|;|–|—|-|−)\s*"
-    r"(?P<high>" + NUMBER + r")"
+    r"(?:\s*[\[(]CI[\])])?\s*[:=,]?\s*(?:of\s*|from\s*)?[\[(]?\s*(?P<low>" + NUMBER + r")\s*%?\s*"
+    r"(?:to|,|;|–|—|-|−|‐|‑)\s*(?P<high>" + NUMBER + r")"
 )
 _EFFECT_NAMES: list[tuple[EffectKind, str]] = [
     ("odds_ratio", r"(?:adjusted\s+|a)?(?:odds\s+ratios?|ORs?)"),
@@ -42,7 +45,7 @@ _EFFECT = re.compile(
     r"\b(?=[AaOoRrIiHhSsCcEeWwMmDd])(?:"
     + "|".join(f"(?P<{kind}>{name}\\b)" for kind, name in _EFFECT_NAMES)
     + ")"
-    + r"(?:\s*\([^)]{0,20}\))?\s*(?:of|was|were|is|=|:|,)?\s*(?P<value>"
+    + r"(?:\s*[(\[][^)\]]{0,20}[)\]])?\s*(?:of|was|were|is|=|:|,)?\s*(?P<value>"
     + NUMBER
     + r")(?!\s*%?\s*(?:CI|confidence))"
 )
@@ -50,6 +53,8 @@ _PERCENT_CHANGE = re.compile(
     r"(?P<value>\d+(?:[.·]\d+)?)\s*%\s*(?:relative\s+)?(?P<word>reduction|decrease|increase|improvement|lower|higher"
     r"|greater|less|fewer|more|shorter|longer)|(?P<verb>reduced|decreased|increased|improved|lowered|shortened)"
     r"\s+by\s+(?P<value2>\d+(?:[.·]\d+)?)\s*%"
+    # An explicitly signed change in brackets: "Tension (−11%)", "(+24%; P = 0.01)".
+    r"|[(\[]\s*(?P<signed>[-−–+]\s?\d+(?:[.·]\d+)?)\s*%\s*[);,\]]"
 )
 _DOWN_WORDS = {
     "reduction",
@@ -127,6 +132,9 @@ class Statistics:
         effect_verdicts = [e.significant for e in self.effects if e.significant is not None]
         if effect_verdicts:
             return any(effect_verdicts)
+        bare_verdicts = [v for v in map(_bare_interval_verdict, self.intervals) if v is not None]
+        if bare_verdicts:
+            return any(bare_verdicts)
         if self.marked_not_significant:
             return False
         return None
@@ -143,6 +151,15 @@ class Statistics:
         return _nearest(self.p_values, position)
 
 
+def _bare_interval_verdict(interval: Interval) -> bool | None:
+    """A CI with no named estimate: one spanning 0 ("95% CI -0.2 to 1.4") can only be a difference's (a
+    ratio is never negative), so it is not significant; an all-negative one is a significant difference.
+    An all-positive one decides nothing: a ratio's "0.8 to 1.3" spans 1, a difference's does not span 0."""
+    if interval.low < 0 < interval.high or interval.high < 0 < interval.low:
+        return False
+    return True if interval.low < 0 and interval.high < 0 else None
+
+
 def _nearest(items: tuple[PValue, ...] | tuple[EffectEstimate, ...], position: int) -> Any:
     after = [item for item in items if item.start >= position]
     if after:
@@ -150,9 +167,12 @@ def _nearest(items: tuple[PValue, ...] | tuple[EffectEstimate, ...], position: i
     return max(items, key=lambda item: item.start) if items else None
 
 
+_NUMBER_CHARS = str.maketrans({"·": ".", ",": ".", "−": "-", "–": "-"})
+
+
 def to_float(text: str) -> float:
-    """A number as written in an abstract, as a float ("−1·5" -> -1.5, ".05" -> 0.05)."""
-    cleaned = re.sub(r"[\s+]", "", text).replace("·", ".").replace("−", "-").replace("–", "-")
+    """A number as written in an abstract, as a float ("−1·5" -> -1.5, ".05" -> 0.05, "0,03" -> 0.03)."""
+    cleaned = re.sub(r"[\s+]", "", text).translate(_NUMBER_CHARS)
     return float(cleaned)
 
 
@@ -161,8 +181,8 @@ def parse_p_values(text: str) -> list[PValue]:
     for match in _P_VALUE.finditer(text):
         rel = match["rel"].strip() or "="
         relation: Relation = "<" if rel[0] in "<≤" else ">" if rel[0] in ">≥" else "="
-        value = to_float(match["num"])
-        exponent = match["exp"] or match["exp2"]
+        value = to_float(match["num"]) if match["num"] else 1.0
+        exponent = match["exp"] or match["exp2"] or match["exp3"]
         if exponent:
             value *= 10 ** to_float(exponent)
         if 0 <= value <= 1:
@@ -180,7 +200,7 @@ def _interval_after(intervals: list[Interval], position: int, limit: int = 60) -
 
 
 _BARE_RANGE = re.compile(
-    r"^\s*[\[(]\s*(?P<low>" + NUMBER + r")\s*(?:to|,|;|–|—|-)\s*(?P<high>" + NUMBER + r")\s*[\])]"
+    r"^\s*[\[(]\s*(?P<low>" + NUMBER + r")\s*(?:to|,|;|–|—|-|‐|‑)\s*(?P<high>" + NUMBER + r")\s*[\])]"
 )
 
 
@@ -198,9 +218,11 @@ def parse_effects(text: str, intervals: list[Interval] | None = None) -> list[Ef
             )
         found.append(EffectEstimate(kind, to_float(match["value"]), match.start(), interval))
     for match in _PERCENT_CHANGE.finditer(text):
-        value = to_float(match["value"] or match["value2"])
-        word = (match["word"] or match["verb"]).lower()
-        signed = -value if word in _DOWN_WORDS else value
+        if match["signed"]:
+            signed = to_float(match["signed"])
+        else:
+            value = to_float(match["value"] or match["value2"])
+            signed = -value if (match["word"] or match["verb"]).lower() in _DOWN_WORDS else value
         found.append(
             EffectEstimate("percentage", signed, match.start(), _interval_after(intervals, match.end()))
         )

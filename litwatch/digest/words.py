@@ -6,6 +6,7 @@ from typing import cast
 
 from extractors.models import Design
 from litwatch.evidence.diff import REASON_ORDER, Flag, describe_flag
+from litwatch.evidence.phrasing import number
 from litwatch.evidence.tiers import DESIGN_LABELS
 
 DIRECTION_WORDS = {"increase": "increased", "decrease": "decreased", "no_change": "no change"}
@@ -26,6 +27,15 @@ def design_words(design: str | None) -> str | None:
     if design is None:
         return None
     return DESIGN_LABELS.get(cast(Design, design), design.replace("_", " "))
+
+
+def dose_line(label: str, text: str, mg_per_day_low: float | None, mg_per_day_high: float | None) -> str:
+    """'amount: 250 mg twice daily (500 mg/day)': the span, and its daily dose where it was normalised."""
+    if mg_per_day_low is None:
+        return f"{label}: {text}"
+    high = mg_per_day_high if mg_per_day_high is not None else mg_per_day_low
+    daily = number(mg_per_day_low) if high == mg_per_day_low else f"{number(mg_per_day_low)}-{number(high)}"
+    return f"{label}: {text} ({daily} mg/day)"
 
 
 def outcome_line(name: str, direction: str | None, significant: bool | None, effect: str | None) -> str:

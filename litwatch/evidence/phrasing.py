@@ -54,10 +54,22 @@ def p_phrase(value: float, relation: str | None) -> str:
     return f"p {relation or '='} {number(value)}"
 
 
+# The estimate kinds the findings step names, as a report writes them; other kinds are shown as stored.
+EFFECT_KIND_WORDS = {
+    "mean_difference": "mean difference",
+    "smd": "SMD",
+    "odds_ratio": "OR",
+    "risk_ratio": "RR",
+    "hazard_ratio": "HR",
+    "percentage": "change %",
+}
+
+
 def _statistics(finding: Finding) -> str:
     parts = []
     if finding.effect_size is not None:
-        parts.append(f"{finding.effect_kind or 'effect size'} {number(finding.effect_size)}")
+        kind = EFFECT_KIND_WORDS.get(finding.effect_kind or "", finding.effect_kind or "effect size")
+        parts.append(f"{kind} {number(finding.effect_size)}")
     if finding.ci_low is not None and finding.ci_high is not None:
         parts.append(f"95% CI {number(finding.ci_low)} to {number(finding.ci_high)}")
     if finding.p_value is not None:
@@ -65,12 +77,19 @@ def _statistics(finding: Finding) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
-def result_phrase(effect: str, finding: Finding, outcome: str) -> str:
-    """What the study found about the outcome, in words, without the numbers."""
+def result_phrase(effect: str, finding: Finding, outcome: str, better: str = "higher") -> str:
+    """What the study found about the outcome, in words, without the numbers. A change measured on a
+    scale that runs the other way (a lower PSQI is a better sleep quality) is said as the improvement or
+    worsening it is, not as a "decrease in sleep quality"."""
     change = finding.direction if finding.direction in ("increase", "decrease") else None
     if effect == "null" or finding.significant is False or finding.direction == "no_change":
         return f"no significant difference in {outcome}"
     if change and finding.significant:
+        if effect in ("benefit", "harm") and ((change == "increase") == (better == "higher")) != (
+            effect == "benefit"
+        ):
+            verdict = "improvement in" if effect == "benefit" else "worsening of"
+            return f"a significant {verdict} {outcome} (its measure {change}d)"
         return f"a significant {change} in {outcome}"
     if change:
         return f"{_article(change).lower()} in {outcome} (significance not reported)"
@@ -79,7 +98,7 @@ def result_phrase(effect: str, finding: Finding, outcome: str) -> str:
     if effect == "harm":
         return f"a worsening of {outcome}"
     if finding.significant:
-        return f"a significant change in {outcome} (direction not stated)"
+        return f"a significant change in {outcome}, direction not stated"
     return f"no clear direction for {outcome}"
 
 
@@ -87,7 +106,9 @@ def finding_sentence(study: OutcomeStudy, outcome: OutcomeSummary) -> str:
     """One sentence with the study's design, size, population, dose, result, numbers and PMID."""
     dose = dose_phrase(study.doses)
     subject = _article(DESIGN_LABELS[study.design]) + (f" of {dose}" if dose else "") + who_phrase(study)
-    result = result_phrase(study.effect, study.finding, outcome.name) + _statistics(study.finding)
+    result = result_phrase(study.effect, study.finding, outcome.name, outcome.better) + _statistics(
+        study.finding
+    )
     concern = " (an expression of concern is attached)" if study.concern else ""
     return f"{subject} found {result}{concern} [PMID {study.pmid}]."
 

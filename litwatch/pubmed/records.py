@@ -1,10 +1,17 @@
-"""Typed model of one PubMed record, shared by the XML parser, MEDLINE import, harvest and warehouse."""
+"""Typed model of one PubMed record, shared by the XML parser, MEDLINE import, harvest and warehouse.
+
+`PubmedRecord` is the validated model every caller gets; `RecordFields` is the same record as the plain
+typed dict the XML parser builds, which the bulk import stores without building the model (the model
+costs more CPU than the rest of the load's Python work): both give the same JSON bytes and hash.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from datetime import date
+from typing import TypedDict
 
+import orjson
 from pydantic import BaseModel, Field
 
 
@@ -103,10 +110,7 @@ class PubmedRecord(BaseModel):
         `pmid` is the first field, so that is the JSON with its leading `"pmid":N,` cut out.
         """
         payload = _SERIALIZE_JSON(self)
-        pmid_head = b'{"pmid":%d,' % self.pmid
-        digest = hashlib.sha256(b"{")
-        digest.update(memoryview(payload)[len(pmid_head) :])
-        return payload, digest.hexdigest()
+        return payload, _hash_without_pmid(payload, self.pmid)
 
     def links(self, *ref_types: str) -> list[CommentCorrection]:
         return [c for c in self.comments_corrections if c.ref_type in ref_types]
@@ -120,6 +124,92 @@ class PubmedRecord(BaseModel):
 _SERIALIZE_JSON = PubmedRecord.__pydantic_serializer__.to_json
 
 
+class AbstractSectionFields(TypedDict):
+    label: str | None
+    nlm_category: str | None
+    text: str
+
+
+class OtherAbstractFields(TypedDict):
+    type: str | None
+    language: str | None
+    text: str
+
+
+class AuthorFields(TypedDict):
+    last_name: str | None
+    fore_name: str | None
+    initials: str | None
+    collective_name: str | None
+
+
+class RegistryIdFields(TypedDict):
+    databank: str
+    accession: str
+
+
+class CommentCorrectionFields(TypedDict):
+    ref_type: str
+    pmid: int | None
+    ref_source: str | None
+
+
+class RecordFields(TypedDict):
+    """Every field of `PubmedRecord`, in its order, nested values as dicts with all their keys in order."""
+
+    pmid: int
+    pmid_version: int
+    title: str
+    vernacular_title: str | None
+    abstract: str
+    abstract_sections: list[AbstractSectionFields]
+    other_abstracts: list[OtherAbstractFields]
+    copyright: str | None
+    journal: str | None
+    journal_iso: str | None
+    volume: str | None
+    issue: str | None
+    pages: str | None
+    pub_date: date | None
+    pub_year: int | None
+    pub_date_text: str | None
+    languages: list[str]
+    authors: list[AuthorFields]
+    publication_types: list[str]
+    mesh_terms: list[str]
+    mesh_major: list[str]
+    keywords: list[str]
+    doi: str | None
+    pmc: str | None
+    registry_ids: list[RegistryIdFields]
+    comments_corrections: list[CommentCorrectionFields]
+    status: str | None
+    indexing_method: str | None
+    owner: str | None
+    date_completed: date | None
+    date_revised: date | None
+    entrez_date: date | None
+    is_book: bool
+
+
+def fields_json_and_hash(fields: RecordFields) -> tuple[bytes, str]:
+    """`PubmedRecord.json_and_hash` of the record these fields validate to, without building it.
+
+    orjson writes the same bytes as pydantic's serializer for these types (str, int, bool, None,
+    date, lists and dicts in field order); tests compare both on every sample record.
+    """
+    payload = orjson.dumps(fields)
+    return payload, _hash_without_pmid(payload, fields["pmid"])
+
+
+def _hash_without_pmid(payload: bytes, pmid: int) -> str:
+    """SHA-256 of the JSON without its leading `"pmid":N,` (pmid is the first field)."""
+    pmid_head = b'{"pmid":%d,' % pmid
+    digest = hashlib.sha256(b"{")
+    digest.update(memoryview(payload)[len(pmid_head) :])
+    return digest.hexdigest()
+
+
 class DeletedRecord(BaseModel):
     """A DeleteCitation entry: PubMed withdrew this PMID."""
 
@@ -127,3 +217,4 @@ class DeletedRecord(BaseModel):
 
 
 ParsedItem = PubmedRecord | DeletedRecord
+ParsedFields = RecordFields | DeletedRecord

@@ -1,8 +1,10 @@
 """Streaming parser for PubMed XML: efetch output, baseline and update files, old MedlineCitationSet.
 
 One `lxml.etree.iterparse` pass, without DTD, network or entity loading. Each record element is turned
-into a `PubmedRecord` (or one `DeletedRecord` per PMID of a DeleteCitation) when it ends, then cleared
+into `RecordFields` (or one `DeletedRecord` per PMID of a DeleteCitation) when it ends, then cleared
 and unlinked together with its finished siblings, so memory stays constant however large the file.
+`iter_pubmed_xml` validates each into a `PubmedRecord`; the bulk import takes the fields as they are
+(`iter_pubmed_fields`).
 Gzip input is recognised by its magic bytes, whatever the file is called.
 """
 
@@ -17,13 +19,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from lxml import etree
 
 from litwatch.errors import InputError
 from litwatch.pubmed.dates import PartialDate, first_month, parse_free_date, parse_int, ymd_date
-from litwatch.pubmed.records import DeletedRecord, ParsedItem, PubmedRecord
+from litwatch.pubmed.records import (
+    AbstractSectionFields,
+    AuthorFields,
+    CommentCorrectionFields,
+    DeletedRecord,
+    OtherAbstractFields,
+    ParsedFields,
+    ParsedItem,
+    PubmedRecord,
+    RecordFields,
+    RegistryIdFields,
+)
 from litwatch.pubmed.xml_text import element_text
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -33,17 +46,20 @@ _PMC_ID = re.compile(r"PMC\d+")
 _LXML_POSITION = re.compile(r",? line \d+, column \d+$")
 
 Element = etree._Element
-# Nested values (sections, authors, links...) are gathered as plain dicts and validated once, with the
-# whole record, by PubmedRecord.model_validate: pydantic-core builds them far faster than one model each.
-Nested = dict[str, Any]
 
 
 def iter_pubmed_xml(source: Path | BinaryIO, name: str | None = None) -> Iterator[ParsedItem]:
-    """Yield every record of a PubMed XML file or stream, in document order.
+    """Yield every record of a PubMed XML file or stream, in document order, as validated models.
 
     Raises InputError naming the file, the line and the last good PMID when the XML is malformed,
     truncated or not PubMed XML; callers load a file whole or not at all.
     """
+    for item in iter_pubmed_fields(source, name):
+        yield item if isinstance(item, DeletedRecord) else PubmedRecord.model_validate(item)
+
+
+def iter_pubmed_fields(source: Path | BinaryIO, name: str | None = None) -> Iterator[ParsedFields]:
+    """`iter_pubmed_xml` without building the models: each record as its `RecordFields` dict."""
     label = name or (str(source) if isinstance(source, Path) else str(getattr(source, "name", "<stream>")))
     last_pmid: int | None = None
     with _open_stream(source, label) as stream:
@@ -67,7 +83,7 @@ def iter_pubmed_xml(source: Path | BinaryIO, name: str | None = None) -> Iterato
                     while elem.getprevious() is not None:
                         del parent[0]
                 for item in items:
-                    last_pmid = item.pmid
+                    last_pmid = item["pmid"] if isinstance(item, dict) else item.pmid
                     yield item
             root_tag = context.root.tag if context.root is not None else None
         except etree.XMLSyntaxError as exc:
@@ -115,7 +131,7 @@ def _syntax_error_sentence(label: str, exc: etree.XMLSyntaxError, last_pmid: int
     return f"File {label} is not well-formed PubMed XML at line {line}, column {column} ({reason}){after}."
 
 
-def _parse_record(elem: Element, label: str, last_pmid: int | None) -> list[ParsedItem]:
+def _parse_record(elem: Element, label: str, last_pmid: int | None) -> list[ParsedFields]:
     if elem.tag == "DeleteCitation":
         return [DeletedRecord(pmid=_pmid(pmid, label, last_pmid)) for pmid in elem if pmid.tag == "PMID"]
     fields = _RecordFields(is_book=elem.tag == "PubmedBookArticle")
@@ -123,7 +139,7 @@ def _parse_record(elem: Element, label: str, last_pmid: int | None) -> list[Pars
         _collect_citation(elem, fields)
     else:
         _collect(elem, fields)
-    return [fields.to_record(_pmid(fields.pmid_elem, label, last_pmid))]
+    return [fields.to_fields(_pmid(fields.pmid_elem, label, last_pmid))]
 
 
 def _after(last_pmid: int | None) -> str:
@@ -146,9 +162,9 @@ class _RecordFields:
     title: str | None = None
     book_title: str | None = None
     vernacular_title: str | None = None
-    sections: list[Nested] = field(default_factory=list)
+    sections: list[AbstractSectionFields] = field(default_factory=list)
     copyright: str | None = None
-    other_abstracts: list[Nested] = field(default_factory=list)
+    other_abstracts: list[OtherAbstractFields] = field(default_factory=list)
     journal: str | None = None
     journal_iso: str | None = None
     medline_ta: str | None = None
@@ -158,7 +174,7 @@ class _RecordFields:
     pub_date: PartialDate = field(default_factory=PartialDate)
     pub_date_text: str | None = None
     languages: list[str] = field(default_factory=list)
-    authors: list[Nested] = field(default_factory=list)
+    authors: list[AuthorFields] = field(default_factory=list)
     publication_types: list[str] = field(default_factory=list)
     mesh_terms: list[str] = field(default_factory=list)
     mesh_major: list[str] = field(default_factory=list)
@@ -166,8 +182,8 @@ class _RecordFields:
     article_ids: dict[str, str] = field(default_factory=dict)
     elocation_doi: str | None = None
     other_id_pmc: str | None = None
-    registry_ids: list[Nested] = field(default_factory=list)
-    comments_corrections: list[Nested] = field(default_factory=list)
+    registry_ids: list[RegistryIdFields] = field(default_factory=list)
+    comments_corrections: list[CommentCorrectionFields] = field(default_factory=list)
     status: str | None = None
     indexing_method: str | None = None
     owner: str | None = None
@@ -175,46 +191,44 @@ class _RecordFields:
     date_revised: date | None = None
     history: dict[str, Element] = field(default_factory=dict)
 
-    def to_record(self, pmid: int) -> PubmedRecord:
+    def to_fields(self, pmid: int) -> RecordFields:
         version = parse_int(self.pmid_elem.get("Version")) if self.pmid_elem is not None else None
         entrez = self.history.get("entrez")
-        return PubmedRecord.model_validate(
-            dict(
-                pmid=pmid,
-                pmid_version=version or 1,
-                title=self.title or self.book_title or "",
-                vernacular_title=self.vernacular_title,
-                abstract=_joined(self.sections),
-                abstract_sections=self.sections,
-                other_abstracts=self.other_abstracts,
-                copyright=self.copyright,
-                # A book chapter's source is its book, as a journal article's is its journal.
-                journal=self.journal or (self.book_title if self.title else None),
-                journal_iso=self.journal_iso or self.medline_ta,
-                volume=self.volume,
-                issue=self.issue,
-                pages=self.pages,
-                pub_date=self.pub_date.as_date(),
-                pub_year=self.pub_date.year,
-                pub_date_text=self.pub_date_text,
-                languages=self.languages,
-                authors=self.authors,
-                publication_types=self.publication_types,
-                mesh_terms=self.mesh_terms,
-                mesh_major=self.mesh_major,
-                keywords=list(dict.fromkeys(self.keywords)),
-                doi=self.article_ids.get("doi") or self.elocation_doi,
-                pmc=self.article_ids.get("pmc") or self.other_id_pmc,
-                registry_ids=self.registry_ids,
-                comments_corrections=self.comments_corrections,
-                status=self.status,
-                indexing_method=self.indexing_method,
-                owner=self.owner,
-                date_completed=self.date_completed,
-                date_revised=self.date_revised,
-                entrez_date=_ymd(entrez if entrez is not None else self.history.get("pubmed")),
-                is_book=self.is_book,
-            )
+        return RecordFields(
+            pmid=pmid,
+            pmid_version=version or 1,
+            title=self.title or self.book_title or "",
+            vernacular_title=self.vernacular_title,
+            abstract=_joined(self.sections),
+            abstract_sections=self.sections,
+            other_abstracts=self.other_abstracts,
+            copyright=self.copyright,
+            # A book chapter's source is its book, as a journal article's is its journal.
+            journal=self.journal or (self.book_title if self.title else None),
+            journal_iso=self.journal_iso or self.medline_ta,
+            volume=self.volume,
+            issue=self.issue,
+            pages=self.pages,
+            pub_date=self.pub_date.as_date(),
+            pub_year=self.pub_date.year,
+            pub_date_text=self.pub_date_text,
+            languages=self.languages,
+            authors=self.authors,
+            publication_types=self.publication_types,
+            mesh_terms=self.mesh_terms,
+            mesh_major=self.mesh_major,
+            keywords=list(dict.fromkeys(self.keywords)),
+            doi=self.article_ids.get("doi") or self.elocation_doi,
+            pmc=self.article_ids.get("pmc") or self.other_id_pmc,
+            registry_ids=self.registry_ids,
+            comments_corrections=self.comments_corrections,
+            status=self.status,
+            indexing_method=self.indexing_method,
+            owner=self.owner,
+            date_completed=self.date_completed,
+            date_revised=self.date_revised,
+            entrez_date=_ymd(entrez if entrez is not None else self.history.get("pubmed")),
+            is_book=self.is_book,
         )
 
 
@@ -453,9 +467,9 @@ def _texts(parent: Element) -> list[str]:
     return [text for text in (element_text(child) for child in parent if isinstance(child.tag, str)) if text]
 
 
-def _abstract(abstract: Element) -> tuple[list[Nested], str | None]:
+def _abstract(abstract: Element) -> tuple[list[AbstractSectionFields], str | None]:
     """Sections in document order, and the CopyrightInformation kept out of the abstract text."""
-    sections = []
+    sections: list[AbstractSectionFields] = []
     copyright_text = None
     for part in abstract:
         if part.tag == "AbstractText":
@@ -469,7 +483,7 @@ def _abstract(abstract: Element) -> tuple[list[Nested], str | None]:
     return sections, copyright_text
 
 
-def _joined(sections: list[Nested]) -> str:
+def _joined(sections: list[AbstractSectionFields]) -> str:
     """The abstract as stored: one line per section, a labelled one as ``Label: text``."""
     return "\n".join(f"{s['label']}: {s['text']}" if s["label"] else s["text"] for s in sections)
 

@@ -1,9 +1,13 @@
--- The outcomes view gains p_relation: how the p-value was stated ("P < .05" is p_value 0.05 with
--- p_relation '<'), so nobody reads a bound as an exact value.
+-- topic_outcomes.direction: the direction read with the topic's intervention as an arm where the
+-- topic-free reading left it unclear ("9.84 h with melatonin, 8.75 h with placebo"); the outcomes view
+-- prefers it. The view also gains p_relation: how the p-value was stated ("P < .05" is p_value 0.05
+-- with p_relation '<'), so nobody reads a bound as an exact value.
+
+ALTER TABLE topic_outcomes ADD COLUMN direction VARCHAR;
 
 CREATE OR REPLACE VIEW outcomes AS
 SELECT o.topic, m.pmid, m.text, o.concept,
-    m.attrs ->> 'direction' AS direction,
+    coalesce(o.direction, m.attrs ->> 'direction') AS direction,
     CAST(m.attrs ->> 'significant' AS BOOLEAN) AS significant,
     o.effect,
     CAST(m.attrs ->> 'effect_size' AS DOUBLE) AS effect_size,
