@@ -60,9 +60,9 @@ def test_nights_show_a_backlog_first_then_the_rest_in_steps() -> None:
 def test_a_revision_and_a_retraction_are_scripted_on_the_later_nights() -> None:
     nights = replay(load_bundled_records(), 4)
     third, last = {r.pmid: r for r in nights[2].records}, {r.pmid: r for r in nights[3].records}
-    assert "Nine children completed" in third[REVISED_PMID].abstract
+    assert "undertaken in 12 children" in third[REVISED_PMID].abstract
     second = {r.pmid: r for r in nights[1].records}
-    assert "Seven children completed" in second[REVISED_PMID].abstract
+    assert "undertaken in 11 children" in second[REVISED_PMID].abstract
     assert second[REVISED_PMID].date_revised is None
     assert third[REVISED_PMID].date_revised == nights[2].day
     assert not third[RETRACTED_PMID].is_retracted and NOTICE_PMID not in third

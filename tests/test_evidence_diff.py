@@ -161,8 +161,16 @@ def test_revised_extraction_when_findings_changed() -> None:
     assert detail == {
         "from_version": 1,
         "to_version": 2,
-        "changes": [{"outcome": QUALITY, "before": None, "after": "null"}],
+        "changes": [{"outcome": QUALITY, "before": None, "after": "null", "changed": []}],
     }
+
+
+def test_a_revised_sample_size_is_named_when_the_effect_stays() -> None:
+    flags = diff(SUPPORTED, [*SUPPORTED[:2], study(3, "rct", 80, version=2)])
+    assert [(f.pmid, f.reason) for f in flags] == [(3, "revised_extraction")]
+    assert describe_flag(flags[0]) == (
+        f"revised abstract changed findings: {LATENCY}: sample size 100 -> 80"
+    )
 
 
 def test_a_revision_with_the_same_findings_is_not_flagged() -> None:

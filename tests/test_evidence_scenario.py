@@ -116,7 +116,7 @@ def test_night_2_verdicts_and_flags(db_path: Path, shared_data: Path) -> None:
     assert details[(TRAINING, "revised_extraction", None)] == {
         "from_version": 1,
         "to_version": 2,
-        "changes": [{"outcome": OBJECTIVE, "before": None, "after": "null"}],
+        "changes": [{"outcome": OBJECTIVE, "before": None, "after": "null", "changed": []}],
     }
 
 

@@ -4,7 +4,7 @@ The bundled records carry simulated Entrez dates in PMID order (see SOURCE.md). 
 older half of the corpus, a backlog a topic's first run summarises; the later nights add the rest in
 equal steps. Two events are scripted on top of the real abstracts, and say so in their text:
 
-- a revision: on the second-to-last night a melatonin trial's abstract is corrected (its completers),
+- a revision: on the second-to-last night a melatonin trial's abstract is corrected (the number randomised),
   with a later modification date, so the harvest fetches it again as a new version;
 - a retraction: on the last night a retraction notice appears (publication type "Retraction of
   Publication", RetractionOf) and the retracted trial is updated with "Retracted Publication" and
@@ -26,7 +26,7 @@ from litwatch.pubmed.records import AbstractSection, CommentCorrection, PubmedRe
 MIN_NIGHTS = 2
 BACKLOG_SHARE = 0.5  # night 1 shows this share of the corpus: the backlog of a topic's first run
 REVISED_PMID = 16919138
-REVISION = ("Seven children completed", "Nine children completed")  # a corrected count of completers
+REVISION = ("undertaken in 11 children", "undertaken in 12 children")  # a corrected number randomised
 RETRACTED_PMID = 20535539
 NOTICE_PMID = 99_000_001  # beyond any real PMID, so the simulated notice is never taken for a real one
 SIMULATED = "Simulated by the litwatch demo: this event did not happen in PubMed."
@@ -71,7 +71,7 @@ def _revised(record: PubmedRecord, day: date) -> PubmedRecord:
     if old not in record.abstract:
         raise InputError(f"Demo corpus record {record.pmid} does not say {old!r}; update the demo revision.")
     sections = [s.model_copy(update={"text": s.text.replace(old, new)}) for s in record.abstract_sections]
-    note = f"The number of children who completed the trial was corrected. {SIMULATED}"
+    note = f"The number of children randomised was corrected. {SIMULATED}"
     sections.append(AbstractSection(label="CORRECTION", text=note))
     abstract = "\n".join(f"{s.label}: {s.text}" if s.label else s.text for s in sections)
     return record.model_copy(
@@ -117,7 +117,7 @@ def replay(records: list[PubmedRecord], nights: int) -> list[Night]:
         if number >= revision_night and REVISED_PMID in shown:
             shown[REVISED_PMID] = _revised(shown[REVISED_PMID], dates[revision_night - 1])
             if number == revision_night:
-                events.append(f"PMID {REVISED_PMID} revised: number of completers corrected (simulated)")
+                events.append(f"PMID {REVISED_PMID} revised: number randomised corrected (simulated)")
         if number == retraction_night and RETRACTED_PMID in shown:
             shown[RETRACTED_PMID] = _retracted(shown[RETRACTED_PMID], day)
             shown[NOTICE_PMID] = _notice(shown[RETRACTED_PMID], day)

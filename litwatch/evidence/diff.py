@@ -48,6 +48,14 @@ class FindingChange(Frozen):
     outcome: str
     before: Effect | None
     after: Effect | None
+    # What else the revision changed about the study's finding ("sample size 11 -> 12", "numbers", "design").
+    changed: list[str] = Field(default_factory=list)
+
+    def describe(self) -> str:
+        """'sleep quality none -> benefit'; 'sleep duration: sample size 11 -> 12' when the effect stayed."""
+        if self.before != self.after or not self.changed:
+            return f"{self.outcome} {self.before or 'none'} -> {self.after or 'none'}"
+        return f"{self.outcome}: {', '.join(self.changed)}"
 
 
 class FlagDetail(Frozen):
@@ -224,6 +232,18 @@ def _effects_by_outcome(summary: TopicSummary, pmid: int) -> dict[str, OutcomeSt
     return {o.name: s for o in summary.outcomes for s in o.studies if s.pmid == pmid}
 
 
+def _what_changed(old: OutcomeStudy, new: OutcomeStudy) -> list[str]:
+    """The parts of `_finding_key` other than the effect that differ, in words."""
+    changed = []
+    if old.sample_size != new.sample_size:
+        changed.append(f"sample size {old.sample_size or 'none'} -> {new.sample_size or 'none'}")
+    if old.tier != new.tier:
+        changed.append("design")
+    if _finding_key(old)[1] != _finding_key(new)[1]:
+        changed.append("numbers")
+    return changed
+
+
 def _revision_changes(previous: TopicSummary, current: TopicSummary, pmid: int) -> list[FindingChange]:
     old, new = _effects_by_outcome(previous, pmid), _effects_by_outcome(current, pmid)
     return [
@@ -231,6 +251,7 @@ def _revision_changes(previous: TopicSummary, current: TopicSummary, pmid: int) 
             outcome=name,
             before=old[name].effect if name in old else None,
             after=new[name].effect if name in new else None,
+            changed=_what_changed(old[name], new[name]) if name in old and name in new else [],
         )
         for name in sorted(set(old) | set(new))
         if name not in old or name not in new or _finding_key(old[name]) != _finding_key(new[name])
@@ -301,6 +322,6 @@ def describe_flag(flag: Flag) -> str:
         "retraction": f"retracted (notice PMID {d.notice_pmid})" if d.notice_pmid else "retracted",
         "expression_of_concern": "expression of concern published",
         "revised_extraction": "revised abstract changed findings: "
-        + "; ".join(f"{c.outcome} {c.before or 'none'} -> {c.after or 'none'}" for c in d.changes or []),
+        + "; ".join(c.describe() for c in d.changes or []),
     }
     return words[flag.reason]
