@@ -6,6 +6,7 @@ outcomes and no near-miss rule (relevance.yaml) explains the co-occurrence away.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -43,10 +44,14 @@ class CompiledNearMiss:
     every_mention: re.Pattern[str] | None
     unless: re.Pattern[str] | None
 
-    def fires(self, title: str, text: str, mentioning: list[str], outcome_in_title: bool) -> bool:
-        """`mentioning`: the sentences that name the intervention (empty when the title does)."""
+    def fires(
+        self, title: str, text: str, mentioning: Callable[[], list[str]], outcome_in_title: bool
+    ) -> bool:
+        """`mentioning()`: the sentences that name the intervention (empty when the title does), read
+        only by an `every_mention` rule."""
         if self.every_mention is not None:
-            hit = bool(mentioning) and all(self.every_mention.search(s) for s in mentioning)
+            sentences = mentioning()
+            hit = bool(sentences) and all(self.every_mention.search(s) for s in sentences)
         else:
             where = text if self.rule.anywhere else title
             hit = self.pattern is not None and self.pattern.search(where) is not None
@@ -122,7 +127,7 @@ def assess_relevance(doc: Doc, topic: Topic) -> TopicRelevance:
             topic=topic.id, relevant=False, reason=f"none of the outcomes is mentioned ({names})"
         )
     outcome_in_title = outcomes.search(title) is not None
-    mentioning = [] if intervention.search(title) else sentences_naming(doc, intervention)
+    mentioning = cache(lambda: [] if intervention.search(title) else sentences_naming(doc, intervention))
     for near_miss in compiled_near_misses(tuple(topic.intervention.all_terms)):
         if not near_miss.fires(title, text, mentioning, outcome_in_title):
             continue

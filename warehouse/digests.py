@@ -17,7 +17,7 @@ import duckdb
 from litwatch.digest.models import Delivery, Digest, DigestItem, DigestRecord
 from litwatch.digest.words import design_words, dose_line, flag_rank, outcome_line
 from litwatch.evidence.diff import Flag
-from warehouse.evidence import load_flags, merged_population
+from warehouse.evidence import load_flags, study_populations
 from warehouse.runs import utc_now
 
 _OWNED = "FROM digests WHERE topic = $topic AND status <> 'skipped'"
@@ -99,21 +99,13 @@ def _dose_lines(con: duckdb.DuckDBPyConnection, pmids: list[int]) -> dict[int, t
 
 def _population_lines(con: duckdb.DuckDBPyConnection, pmids: list[int]) -> dict[int, tuple[str, ...]]:
     """Who was studied, in the words of the evidence report ('children with autism'), and the setting."""
-    grouped: dict[int, list[tuple[str | None, ...]]] = defaultdict(list)
-    for pmid, *fields in con.execute(
-        """
-        SELECT pmid, age_group, sex, condition, setting FROM populations
-        WHERE list_contains($pmids, pmid) ORDER BY pmid, section = 'abstract', start_char
-        """,
-        {"pmids": pmids},
-    ).fetchall():
-        grouped[pmid].append(tuple(fields))
-    lines: dict[int, tuple[str, ...]] = {}
-    for pmid, rows in grouped.items():
-        for population in merged_population(rows):
-            words = [population.describe(), f"setting: {population.setting}" if population.setting else ""]
-            lines[pmid] = ("; ".join(w for w in words if w),)
-    return lines
+    return {
+        pmid: tuple(
+            "; ".join(w for w in (p.describe(), f"setting: {p.setting}" if p.setting else "") if w)
+            for p in populations
+        )
+        for pmid, populations in study_populations(con, pmids).items()
+    }
 
 
 def _outcome_lines(

@@ -57,7 +57,7 @@ ORDER BY pmid, section = 'abstract', start_char
 POPULATIONS_SQL = """
 SELECT p.pmid, p.age_group, p.sex, p.condition, p.setting
 FROM populations p
-WHERE p.pmid IN (SELECT pmid FROM studies WHERE topic = ? AND relevant)
+WHERE list_contains(?, p.pmid)
 ORDER BY p.pmid, p.section = 'abstract', p.start_char
 """
 
@@ -79,13 +79,21 @@ def _notices(comments_json: str | None) -> list[Notice]:
     ]
 
 
-def merged_population(rows: list[tuple[str | None, ...]]) -> list[Population]:
+def _merged_population(rows: list[tuple[str | None, ...]]) -> list[Population]:
     """One population per study: the first age group, sex, condition and setting the abstract names."""
     fields = ("age_group", "sex", "condition", "setting")
     merged = Population.model_validate(
         {name: next((row[i] for row in rows if row[i]), None) for i, name in enumerate(fields)}
     )
     return [merged] if merged.describe() or merged.setting else []
+
+
+def study_populations(con: duckdb.DuckDBPyConnection, pmids: list[int]) -> dict[int, list[Population]]:
+    """Each article's population (none, or one merged from its spans), as the evidence summary reads it."""
+    rows: dict[int, list[tuple[str | None, ...]]] = defaultdict(list)
+    for pmid, *fields in _query(con, POPULATIONS_SQL, [pmids]):
+        rows[pmid].append(tuple(fields))
+    return {pmid: _merged_population(rows[pmid]) for pmid in pmids}
 
 
 def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> list[tuple]:
@@ -119,16 +127,15 @@ def load_study_evidence(con: duckdb.DuckDBPyConnection, topic: str) -> list[Stud
                 sentence=sentence,
             )
         )
-    populations: dict[int, list[tuple[str | None, ...]]] = defaultdict(list)
-    for pmid, *fields in _query(con, POPULATIONS_SQL, [topic]):
-        populations[pmid].append(tuple(fields))
+    study_rows = _query(con, STUDIES_SQL, [topic])
+    populations = study_populations(con, [row[0] for row in study_rows])
     doses: dict[int, list[Dose]] = defaultdict(list)
     for pmid, text, low, high, form in _query(con, DOSES_SQL, [topic]):
         dose = Dose(text=text, mg_per_day_low=low, mg_per_day_high=high, form=form)
         if dose not in doses[pmid]:
             doses[pmid].append(dose)
     studies = []
-    for row in _query(con, STUDIES_SQL, [topic]):
+    for row in study_rows:
         pmid, version, title, year, journal, design, sample_size, retracted, types, comments = row
         notices = _notices(comments)
         studies.append(
@@ -140,7 +147,7 @@ def load_study_evidence(con: duckdb.DuckDBPyConnection, topic: str) -> list[Stud
                 journal=journal,
                 design=design or "other",
                 sample_size=sample_size,
-                populations=merged_population(populations[pmid]),
+                populations=populations[pmid],
                 doses=doses[pmid],
                 findings=findings[pmid],
                 retracted=bool(retracted)

@@ -6,7 +6,7 @@ from typing import cast
 
 from extractors.models import Design
 from litwatch.evidence.diff import REASON_ORDER, Flag, describe_flag
-from litwatch.evidence.phrasing import number
+from litwatch.evidence.phrasing import number_range
 from litwatch.evidence.tiers import DESIGN_LABELS
 
 DIRECTION_WORDS = {"increase": "increased", "decrease": "decreased", "no_change": "no change"}
@@ -34,8 +34,7 @@ def dose_line(label: str, text: str, mg_per_day_low: float | None, mg_per_day_hi
     if mg_per_day_low is None:
         return f"{label}: {text}"
     high = mg_per_day_high if mg_per_day_high is not None else mg_per_day_low
-    daily = number(mg_per_day_low) if high == mg_per_day_low else f"{number(mg_per_day_low)}-{number(high)}"
-    return f"{label}: {text} ({daily} mg/day)"
+    return f"{label}: {text} ({number_range(mg_per_day_low, high)} mg/day)"
 
 
 def outcome_line(name: str, direction: str | None, significant: bool | None, effect: str | None) -> str:

@@ -103,10 +103,14 @@ class Flag(Frozen):
         return (self.pmid, REASON_ORDER.index(self.reason), self.outcome or "")
 
 
+def _numbers(study: OutcomeStudy) -> Finding:
+    """The study's finding without the sentence's wording."""
+    return study.finding.model_copy(update={"sentence": None})
+
+
 def _finding_key(study: OutcomeStudy) -> tuple[object, ...]:
     """What counts as the same finding: effect, numbers, tier and size; not the sentence's wording."""
-    finding: Finding = study.finding.model_copy(update={"sentence": None})
-    return (study.effect, finding, study.tier, study.sample_size)
+    return (study.effect, _numbers(study), study.tier, study.sample_size)
 
 
 def _opposes(effect: Effect, verdict: VerdictLabel) -> bool:
@@ -239,7 +243,7 @@ def _what_changed(old: OutcomeStudy, new: OutcomeStudy) -> list[str]:
         changed.append(f"sample size {old.sample_size or 'none'} -> {new.sample_size or 'none'}")
     if old.tier != new.tier:
         changed.append("design")
-    if _finding_key(old)[1] != _finding_key(new)[1]:
+    if _numbers(old) != _numbers(new):
         changed.append("numbers")
     return changed
 

@@ -19,6 +19,11 @@ def number(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def number_range(low: float, high: float) -> str:
+    """ "320" or "320-729"."""
+    return number(low) if low == high else f"{number(low)}-{number(high)}"
+
+
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {singular if count == 1 else plural_form or singular + 's'}"
 
@@ -33,7 +38,7 @@ def dose_phrase(doses: Sequence[Dose]) -> str:
     if bounds is None:
         return ""
     low, high = bounds
-    amount = number(low) if low == high else f"{number(low)}-{number(high)}"
+    amount = number_range(low, high)
     forms = sorted({d.form for d in doses if d.form})
     return f"{amount} mg/day{' ' + forms[0] if len(forms) == 1 else ''}"
 
