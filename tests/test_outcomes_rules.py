@@ -203,3 +203,12 @@ def test_generic_treated_arm_is_marked_when_its_name_is_missing() -> None:
 def test_higher_in_the_control_group_than_the_study_group_is_a_decrease() -> None:
     text = "Pain was higher in the control group than in the study group (p = 0.01)."
     assert rule_direction(finding_context(text, _span(text, "Pain"))) == "decrease"
+
+
+
+def test_each_coordinated_clause_takes_its_own_direction_word() -> None:
+    text = "Fatigue rose, while sleep latency with magnesium fell."
+    assert _direction(text, "sleep latency") == "decrease"
+    assert _direction(text, "Fatigue") == "increase"
+    text = "Anxiety scores increased; sleep latency on magnesium decreased."
+    assert _direction(text, "sleep latency") == "decrease"

@@ -45,6 +45,10 @@ _CHANGE_DOWN = ("reduction", "decrease", "decline", "drop", "fall", "loss")
 _CHANGE_UP = ("increase", "gain", "rise")
 _SUBJECT_BREAK = re.compile(r"[,;()]")
 ARM_WINDOW = 60
+# "X decreased, while Y increased": a direction word in another coordinated clause describes another
+# outcome, so it counts as this much farther away than it is.
+_CLAUSE_BREAK = re.compile(r"[;,]\s*(?:and|but|while|whereas)\b|;|\bwhereas\b|\bwhile\b", re.IGNORECASE)
+_CLAUSE_PENALTY = 40
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,11 @@ def _flipped(
     return bool(before) and before[-1][1] == "comparator"
 
 
+def _distance(text: str, anchor: int, position: int) -> int:
+    low, high = sorted((anchor, position))
+    return high - low + _CLAUSE_PENALTY * len(_CLAUSE_BREAK.findall(text, low, high))
+
+
 def read_direction(text: str, outcome: CharSpan | None, arms: dict[str, CharSpan]) -> RuleDirection | None:
     words = _direction_words(text)
     if outcome is not None:
@@ -114,7 +123,7 @@ def read_direction(text: str, outcome: CharSpan | None, arms: dict[str, CharSpan
     if not words:
         return None
     anchor = outcome.start if outcome is not None else 0
-    start, end, direction = min(words, key=lambda w: abs(w[0] - anchor))
+    start, end, direction = min(words, key=lambda w: _distance(text, anchor, w[0]))
     if _flipped(text, start, end, arms):
         return "decrease" if direction == "increase" else "increase"
     return direction
@@ -140,7 +149,7 @@ def read_polarity(text: str, outcome: CharSpan | None, arms: dict[str, CharSpan]
     if not words:
         return None
     anchor = outcome.start if outcome is not None else 0
-    start, end, polarity = min(words, key=lambda w: abs(w[0] - anchor))
+    start, end, polarity = min(words, key=lambda w: _distance(text, anchor, w[0]))
     outperformed = text[start:end].lower().startswith("outperform")
     if _flipped(text, start, end, arms, _POLARITY_CONTRAST_BEFORE, object_is_contrast=outperformed):
         return "worsened" if polarity == "improved" else "improved"
