@@ -31,7 +31,7 @@ class DoseAttrs(BaseModel):
     amount_low: float | None = None
     amount_high: float | None = None
     unit: str | None = None
-    per: Literal["dose", "day", "kg", "kg_day", "week"] | None = None
+    per: Literal["dose", "day", "kg", "kg_day", "week", "hour"] | None = None
     frequency_per_day: float | None = None
     duration_days: float | None = None
     compound: str | None = None

@@ -85,3 +85,30 @@ def test_duration_in_days_from_months() -> None:
     [dose] = amounts("Melatonin 3 mg nightly for 3 months improved sleep.")
     assert dose.duration_days == pytest.approx(91.32)
     assert dose.frequency_per_day == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "per"),
+    [
+        ("Magnesium sulfate was infused at 1 g/h for 24 hours.", "hour"),
+        ("Magnesium 2 g per hour was given.", "hour"),
+        ("Dexmedetomidine 0.5 µg kg-1 h-1 was infused.", "kg"),
+        ("Magnesium sulphate 30 mg kg(-1) was given.", "kg"),
+    ],
+)
+def test_infusion_notations_name_what_the_dose_is_per(text: str, per: str) -> None:
+    [dose] = amounts(text)
+    assert dose.per == per
+    assert dose.mg_per_day_low is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Morphine consumption was 12.4 mg in the magnesium group.",
+        "Insulin requirements of 40 U were lower.",
+        "Mean intake was 310 ± 45 mg in both groups.",
+    ],
+)
+def test_drug_counted_as_an_outcome_and_spreads_are_not_doses(text: str) -> None:
+    assert amounts(text) == []

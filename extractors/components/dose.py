@@ -3,7 +3,9 @@ normalised to mg/day where the text allows. Spans go to `doc.spans["dose"]`, att
 
 mmol and mEq become mg only for magnesium (24.305 mg/mmol; 1 mEq = 0.5 mmol); IU and mL never do.
 A number + unit followed by a concentration denominator ("0.8 mmol/L") or after a lab word
-("serum magnesium 2 mg/dL") is a measurement, not a dose.
+("serum magnesium 2 mg/dL") is a measurement, not a dose; so is a number after a spread sign
+("14 ± 3 mg"), and an amount after "consumption" or "requirements" is an outcome.
+Infusion rates ("1 g/h") are doses per hour, with no mg/day (the infusion's length is rarely stated).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from extractors.text import doc_text, sentence_ranges
 DATA = Path(__file__).parent / "data"
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 RANGE_JOIN = r"\s*(?:-|–|—|to|and)\s*"
+# "12 ± 3 mg", "SD 3 mg": the number is a spread around a mean, not an amount given.
+_DISPERSION_BEFORE = re.compile(r"(?:±|\+/-|\+-|\bSD|\bSEM?)\s*[=:]?\s*$")
 
 
 def parse_number(text: str, words: dict[str, float] | None = None) -> float:
@@ -127,7 +131,8 @@ class DoseExtractor:
             after = text[match.end() :]
             if lex.concentration_after.match(after) and not any(p.match(after) for _, p in lex.per):
                 continue
-            if lex.lab_before.search(text[max(0, match.start() - 60) : match.start()]):
+            before = text[max(0, match.start() - 60) : match.start()]
+            if lex.lab_before.search(before) or _DISPERSION_BEFORE.search(before):
                 continue
             findings.append(self._finding(text, match))
         return findings
@@ -211,7 +216,7 @@ class DoseExtractor:
             factor = self.lexicon.magnesium_mg_per_mmol
         elif unit == "mEq" and is_magnesium:
             factor = self.lexicon.magnesium_mg_per_mmol / 2
-        if factor is None or per in ("kg", "kg_day", "week"):
+        if factor is None or per in ("kg", "kg_day", "week", "hour"):
             return None, None
         if per == "day":
             multiplier = 1.0
