@@ -15,6 +15,7 @@ import yaml
 from spacy.tokens import Doc
 
 from extractors.models import TopicRelevance
+from extractors.terms import intervention_pattern, term_pattern
 from extractors.text import abstract_offset, doc_text, sentence_ranges
 from litwatch.topics import Topic
 
@@ -57,17 +58,6 @@ class CompiledNearMiss:
             hit = self.pattern is not None and self.pattern.search(where) is not None
             hit = hit and (self.rule.anywhere or not outcome_in_title)
         return hit and (self.unless is None or self.unless.search(text) is None)
-
-
-@lru_cache(maxsize=1024)
-def term_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
-    """Whole-word alternation; terms of up to 3 characters ("Mg") match case-sensitively. Compiled once
-    per set of terms (a topic's, or its outcomes' plus the abbreviations an abstract defines)."""
-    parts = []
-    for term in sorted({t for t in terms if t.strip()}, key=len, reverse=True):
-        escaped = re.escape(term).replace(r"\ ", r"[\s-]+")
-        parts.append(escaped if len(term) <= 3 else f"(?i:{escaped})")
-    return re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])") if parts else None
 
 
 @lru_cache(maxsize=256)
@@ -114,7 +104,7 @@ def assess_relevance(doc: Doc, topic: Topic) -> TopicRelevance:
     if doc._.notice:
         # A retraction notice or an erratum quotes a study's title but is not itself a study.
         return TopicRelevance(topic=topic.id, relevant=False, reason=f"{doc._.notice}, not a study")
-    intervention = term_pattern(tuple(topic.intervention.all_terms))
+    intervention = intervention_pattern(topic)
     subject = topic.intervention.terms[0] if topic.intervention.terms else topic.id
     intervention_hit = intervention.search(text) if intervention else None
     if intervention is None or intervention_hit is None:

@@ -13,7 +13,7 @@ from extractors.findings.decision import rule_direction
 from extractors.findings.features import finding_context
 from extractors.findings.spans import CharSpan
 from extractors.models import Direction, Mention
-from extractors.relevance import term_pattern
+from extractors.terms import intervention_pattern
 from litwatch.topics import Topic
 
 
@@ -29,7 +29,7 @@ def direction_for_topic(mention: Mention, topic: Topic) -> Direction | None:
     if finding is None or finding.significant is not True or finding.direction != "unclear":
         return None
     sentence = finding.sentence or ""
-    pattern = term_pattern(tuple(topic.intervention.all_terms))
+    pattern = intervention_pattern(topic)
     arms = [CharSpan(m.start(), m.end()) for m in pattern.finditer(sentence)] if pattern else []
     if not arms:
         return None

@@ -47,6 +47,8 @@ class Paper:
     outcomes: tuple[tuple[str | None, str, bool, str], ...] = (
         ("sleep onset latency", "decrease", True, "benefit"),
     )
+    # holds every span's text, in the order above, when given; by default the span texts joined by spaces
+    abstract: str = ""
 
 
 def new_run(con: duckdb.DuckDBPyConnection, topic: str) -> str:
@@ -56,11 +58,6 @@ def new_run(con: duckdb.DuckDBPyConnection, topic: str) -> str:
 def add_paper(con: duckdb.DuckDBPyConnection, topic: str, run_id: str, paper: Paper) -> None:
     """The paper as harvest and extraction leave it: article, topic membership, extraction, mentions."""
     now = utc_now()
-    con.execute(
-        "INSERT INTO articles (pmid, version, title, abstract, journal, pub_year, content_hash, updated_at) "
-        "VALUES (?, 1, ?, 'Abstract.', ?, ?, ?, ?)",
-        [paper.pmid, paper.title, paper.journal, paper.year, f"hash{paper.pmid}", now],
-    )
     con.execute("INSERT INTO topic_articles VALUES (?, ?, ?, 'harvest', ?)", [topic, paper.pmid, now, run_id])
     con.execute(
         "INSERT INTO extractions VALUES (?, 1, ?, ?, 'text', ?, NULL, ?)",
@@ -78,16 +75,28 @@ def add_paper(con: duckdb.DuckDBPyConnection, topic: str, run_id: str, paper: Pa
         ("outcome", "outcome", concept or "a measure", {"direction": direction, "significant": significant})
         for concept, direction, significant, _ in paper.outcomes
     ]
-    for offset, (kind, label, text, attrs) in enumerate(spans):
+    abstract = paper.abstract or " ".join(text for _, _, text, _ in spans)
+    starts: list[int] = []
+    for _, _, text, _ in spans:  # offsets index the abstract, as extraction stores them
+        starts.append(abstract.index(text, starts[-1] + 1 if starts else 0))
+    con.execute(
+        "INSERT INTO articles (pmid, version, title, abstract, journal, pub_year, content_hash, updated_at) "
+        "VALUES (?, 1, ?, ?, ?, ?, ?, ?)",
+        [paper.pmid, paper.title, abstract, paper.journal, paper.year, f"hash{paper.pmid}", now],
+    )
+    first_outcome = len(spans) - len(paper.outcomes)
+    ends = [start + len(text) for start, (_, _, text, _) in zip(starts, spans, strict=True)]
+    for start, end, (kind, label, text, attrs) in zip(starts, ends, spans, strict=True):
         con.execute(
             "INSERT INTO mentions VALUES (?, 1, ?, ?, 'abstract', ?, ?, ?, ?, ?)",
-            [paper.pmid, kind, label, offset, offset + 1, text, json.dumps(attrs), EXTRACTOR_VERSION],
+            [paper.pmid, kind, label, start, end, text, json.dumps(attrs), EXTRACTOR_VERSION],
         )
-    first_outcome = len(spans) - len(paper.outcomes)
-    for offset, (concept, _, _, effect) in enumerate(paper.outcomes, start=first_outcome):
+    for start, end, (concept, _, _, effect) in zip(
+        starts[first_outcome:], ends[first_outcome:], paper.outcomes, strict=True
+    ):
         con.execute(
             "INSERT INTO topic_outcomes VALUES (?, ?, 1, ?, 'abstract', ?, ?, ?, ?, NULL)",
-            [topic, paper.pmid, EXTRACTOR_VERSION, offset, offset + 1, concept, effect],
+            [topic, paper.pmid, EXTRACTOR_VERSION, start, end, concept, effect],
         )
 
 

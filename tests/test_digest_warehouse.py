@@ -8,12 +8,17 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from extractors.terms import intervention_pattern
 from litwatch.digest.models import DigestRecord
+from litwatch.topics import get_topic
+from tests.conftest import REPO
 from tests.digest_support import Paper, add_flags, add_paper, flag, new_run
 from warehouse import digests as store
 from warehouse.connection import connect
+from warehouse.evidence import load_study_evidence
 
 TOPIC = "magnesium-sleep"
+MAGNESIUM = intervention_pattern(get_topic(REPO / "topics", TOPIC))
 
 
 @pytest.fixture
@@ -23,7 +28,7 @@ def con(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def _mark_sent(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
-    digest = store.digest_for_run(con, TOPIC, run_id)
+    digest = store.digest_for_run(con, TOPIC, run_id, intervention=MAGNESIUM)
     store.record_composed(con, digest, ["c@example.org"], "subject", "<id@x>", "message")
     store.record_sent(con, TOPIC, run_id, "smtp", None)
 
@@ -42,7 +47,7 @@ def test_flagged_first_by_consequence_then_new_relevant_papers(con: duckdb.DuckD
         flag(30, "first_evidence", "sleep quality", tier=2, effect="benefit"),
     )
 
-    digest = store.digest_for_run(con, TOPIC, run)
+    digest = store.digest_for_run(con, TOPIC, run, intervention=MAGNESIUM)
 
     assert [item.pmid for item in digest.flagged] == [40, 30]
     assert [f.reason for f in digest.flagged[1].flags] == ["first_evidence", "largest_sample"]
@@ -70,7 +75,7 @@ def test_items_carry_design_sample_dose_population_and_outcome_lines(con: duckdb
             ),
         ),
     )
-    (item,) = store.digest_for_run(con, TOPIC, run).new
+    (item,) = store.digest_for_run(con, TOPIC, run, intervention=MAGNESIUM).new
     assert (item.title, item.journal, item.year) == ("Magnesium for insomnia", "J Sleep Res", 2024)
     assert (item.design, item.sample_size, item.retracted) == ("meta-analysis", 151, False)
     assert item.dose_lines == ("amount: 500 mg magnesium oxide daily (500 mg/day)",)
@@ -82,6 +87,24 @@ def test_items_carry_design_sample_dose_population_and_outcome_lines(con: duckdb
     assert item.link == "https://pubmed.ncbi.nlm.nih.gov/10/"
 
 
+def test_digest_and_evidence_list_only_the_interventions_doses(con: duckdb.DuckDBPyConnection) -> None:
+    run = new_run(con, TOPIC)
+    abstract = (
+        "Adults took magnesium oxide 500 mg daily for eight weeks. The comparison arm was given a "
+        "hypnotic at bedtime on every night of the trial: zolpidem 5 mg. We enrolled older adults "
+        "with insomnia; sleep onset latency fell."
+    )
+    doses = (("500 mg", 500.0), ("5 mg", 5.0))
+    add_paper(con, TOPIC, run, Paper(10, "Magnesium or zolpidem", doses=doses, abstract=abstract))
+
+    (item,) = store.digest_for_run(con, TOPIC, run, intervention=MAGNESIUM).new
+    assert item.dose_lines == ("amount: 500 mg (500 mg/day)",)
+    (every,) = store.digest_for_run(con, TOPIC, run, intervention=None).new
+    assert every.dose_lines == ("amount: 500 mg (500 mg/day)", "amount: 5 mg (5 mg/day)")
+    (study,) = load_study_evidence(con, TOPIC, intervention=MAGNESIUM)
+    assert [dose.text for dose in study.doses] == ["500 mg"]
+
+
 def test_a_sent_digest_owns_its_papers_and_flags(con: duckdb.DuckDBPyConnection) -> None:
     first = new_run(con, TOPIC)
     add_paper(con, TOPIC, first, Paper(10, "Paper 10"))
@@ -91,7 +114,7 @@ def test_a_sent_digest_owns_its_papers_and_flags(con: duckdb.DuckDBPyConnection)
     second = new_run(con, TOPIC)
     add_paper(con, TOPIC, second, Paper(20, "Paper 20"))
     add_flags(con, TOPIC, second, flag(10, "verdict_change", "sleep quality", to_verdict="supported"))
-    digest = store.digest_for_run(con, TOPIC, second)
+    digest = store.digest_for_run(con, TOPIC, second, intervention=MAGNESIUM)
 
     assert [item.pmid for item in digest.flagged] == [10]  # a new event about an old paper
     assert [f.reason for f in digest.flagged[0].flags] == ["verdict_change"]
@@ -102,7 +125,7 @@ def test_papers_of_runs_without_a_digest_roll_into_the_next(con: duckdb.DuckDBPy
     first, second = new_run(con, TOPIC), new_run(con, TOPIC)
     add_paper(con, TOPIC, first, Paper(10, "Paper 10"))
     add_paper(con, TOPIC, second, Paper(20, "Paper 20"))
-    assert store.digest_for_run(con, TOPIC, second).pmids == [10, 20]
+    assert store.digest_for_run(con, TOPIC, second, intervention=MAGNESIUM).pmids == [10, 20]
 
 
 def test_a_skipped_digest_owns_nothing(con: duckdb.DuckDBPyConnection) -> None:
@@ -110,7 +133,7 @@ def test_a_skipped_digest_owns_nothing(con: duckdb.DuckDBPyConnection) -> None:
     store.record_skipped(con, TOPIC, first, ["c@example.org"])
     second = new_run(con, TOPIC)
     add_paper(con, TOPIC, second, Paper(10, "Paper 10"))
-    assert store.digest_for_run(con, TOPIC, second).pmids == [10]
+    assert store.digest_for_run(con, TOPIC, second, intervention=MAGNESIUM).pmids == [10]
     assert store.get_digest(con, TOPIC, first) == DigestRecord(
         TOPIC, first, "skipped", ("c@example.org",), None, None, 0, 0, None
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from extractors.terms import intervention_pattern
 from litwatch.config import Settings
 from litwatch.evidence.render import render_markdown
 from litwatch.evidence.service import summarise_topic, topic_report
@@ -60,7 +61,9 @@ def test_real_extraction_feeds_summary_and_report(db_path: Path, shared_data: Pa
                 "SELECT pmid, concept FROM outcomes WHERE topic = ? AND concept IS NOT NULL", [topic.id]
             ).fetchall()
         )
-        studies = {s.pmid: s for s in load_study_evidence(con, topic.id)}
+        studies = {
+            s.pmid: s for s in load_study_evidence(con, topic.id, intervention=intervention_pattern(topic))
+        }
         assert relevant and set(studies) == relevant
         assert {(s.pmid, f.concept) for s in studies.values() for f in s.findings} == {
             (pmid, concept) for pmid, concept in mapped if pmid in relevant

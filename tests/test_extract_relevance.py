@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors.relevance import assess_relevance, compiled_near_misses, term_pattern
+from extractors.relevance import assess_relevance, compiled_near_misses
+from extractors.terms import term_pattern
 from litwatch.topics import Topic, get_topic
 from tests.conftest import REPO
 from tests.extract_support import run

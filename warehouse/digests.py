@@ -8,6 +8,7 @@ between two digests. An unsent digest keeps what it owns and is retried as it wa
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,7 @@ import duckdb
 from litwatch.digest.models import Delivery, Digest, DigestItem, DigestRecord
 from litwatch.digest.words import design_words, dose_line, flag_rank, outcome_line
 from litwatch.evidence.diff import Flag
-from warehouse.evidence import load_flags, study_populations
+from warehouse.evidence import DOSE_CONTEXT_SQL, load_flags, names_intervention, study_populations
 from warehouse.runs import utc_now
 
 _OWNED = "FROM digests WHERE topic = $topic AND status <> 'skipped'"
@@ -83,18 +84,28 @@ def _lines(rows: list[tuple[Any, ...]]) -> dict[int, tuple[str, ...]]:
     return {pmid: tuple(lines) for pmid, lines in grouped.items()}
 
 
-def _dose_lines(con: duckdb.DuckDBPyConnection, pmids: list[int]) -> dict[int, tuple[str, ...]]:
-    """'amount: 500 mg magnesium oxide daily (500 mg/day)', then frequency and duration spans; a
-    compound or form span is left out (the amount it belongs to names it)."""
+def _dose_lines(
+    con: duckdb.DuckDBPyConnection, pmids: list[int], intervention: re.Pattern[str] | None
+) -> dict[int, tuple[str, ...]]:
+    """'amount: 500 mg magnesium oxide daily (500 mg/day)', then frequency and duration spans, of the
+    intervention's doses only; a compound or form span is left out (the amount it belongs to names it)."""
     rows = con.execute(
-        """
-        SELECT pmid, replace(label, '_', ' '), text, mg_per_day_low, mg_per_day_high FROM doses
-        WHERE list_contains($pmids, pmid) AND label NOT IN ('compound', 'form')
-        ORDER BY pmid, label <> 'amount', section = 'abstract', start_char
+        f"""
+        SELECT d.pmid, replace(d.label, '_', ' '), d.text, d.mg_per_day_low, d.mg_per_day_high,
+               {DOSE_CONTEXT_SQL}
+        FROM doses d JOIN articles a USING (pmid)
+        WHERE list_contains($pmids, d.pmid) AND d.label NOT IN ('compound', 'form')
+        ORDER BY d.pmid, d.label <> 'amount', d.section = 'abstract', d.start_char
         """,
         {"pmids": pmids},
     ).fetchall()
-    return _lines([(pmid, dose_line(label, text, low, high)) for pmid, label, text, low, high in rows])
+    return _lines(
+        [
+            (pmid, dose_line(label, text, low, high))
+            for pmid, label, text, low, high, context in rows
+            if names_intervention(context, intervention)
+        ]
+    )
 
 
 def _population_lines(con: duckdb.DuckDBPyConnection, pmids: list[int]) -> dict[int, tuple[str, ...]]:
@@ -123,12 +134,16 @@ def _outcome_lines(
 
 
 def _items(
-    con: duckdb.DuckDBPyConnection, topic: str, pmids: list[int], flags: dict[int, list[Flag]]
+    con: duckdb.DuckDBPyConnection,
+    topic: str,
+    pmids: list[int],
+    flags: dict[int, list[Flag]],
+    intervention: re.Pattern[str] | None,
 ) -> list[DigestItem]:
     if not pmids:
         return []
     studies = _studies(con, topic, pmids)
-    doses, populations = _dose_lines(con, pmids), _population_lines(con, pmids)
+    doses, populations = _dose_lines(con, pmids, intervention), _population_lines(con, pmids)
     outcomes = _outcome_lines(con, topic, pmids)
     items = []
     for pmid in pmids:
@@ -151,9 +166,12 @@ def _items(
     return items
 
 
-def digest_for_run(con: duckdb.DuckDBPyConnection, topic: str, run_id: str) -> Digest:
+def digest_for_run(
+    con: duckdb.DuckDBPyConnection, topic: str, run_id: str, *, intervention: re.Pattern[str] | None
+) -> Digest:
     """The digest `run_id` would send now: studies with unreported flags (most consequential reason
-    first), then the topic's relevant papers that no digest has listed, in the order first seen."""
+    first), then the topic's relevant papers that no digest has listed, in the order first seen. Doses
+    are the intervention's (`intervention`: the topic's terms)."""
     flag_runs = _unowned_flag_runs(con, topic)
     flags: dict[int, list[Flag]] = defaultdict(list)
     for flag_run in flag_runs:
@@ -164,8 +182,8 @@ def digest_for_run(con: duckdb.DuckDBPyConnection, topic: str, run_id: str) -> D
     return Digest(
         topic=topic,
         run_id=run_id,
-        flagged=tuple(_items(con, topic, flagged_pmids, flags)),
-        new=tuple(_items(con, topic, new_pmids, {})),
+        flagged=tuple(_items(con, topic, flagged_pmids, flags, intervention)),
+        new=tuple(_items(con, topic, new_pmids, {}, intervention)),
         flag_runs=tuple(flag_runs),
     )
 

@@ -7,6 +7,7 @@ Reads the views `studies`, `populations`, `doses`, `outcomes`, plus `articles` a
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from datetime import datetime
 
@@ -61,9 +62,20 @@ WHERE list_contains(?, p.pmid)
 ORDER BY p.pmid, p.section = 'abstract', p.start_char
 """
 
-DOSES_SQL = """
-SELECT d.pmid, d.text, d.mg_per_day_low, d.mg_per_day_high, coalesce(d.form, d.compound)
-FROM doses d
+# The text around a dose, to tell the topic's intervention's doses from a co-intervention's or a
+# comparator's ("magnesium 30 mg/kg ... morphine 0.1 mg/kg"): a dose is listed only when it names it.
+DOSE_CONTEXT = 80
+DOSE_CONTEXT_SQL = f"""
+substr(
+    CASE d.section WHEN 'title' THEN a.title ELSE a.abstract END,
+    greatest(1, d.start_char + 1 - {DOSE_CONTEXT}),
+    d.end_char - greatest(0, d.start_char - {DOSE_CONTEXT}) + {DOSE_CONTEXT}
+)"""
+
+DOSES_SQL = f"""
+SELECT d.pmid, d.text, d.mg_per_day_low, d.mg_per_day_high, coalesce(d.form, d.compound),
+       {DOSE_CONTEXT_SQL}
+FROM doses d JOIN articles a USING (pmid)
 WHERE d.pmid IN (SELECT pmid FROM studies WHERE topic = ? AND relevant)
   AND (d.mg_per_day_low IS NOT NULL OR d.mg_per_day_high IS NOT NULL)
 ORDER BY d.pmid, d.section = 'abstract', d.start_char
@@ -107,8 +119,16 @@ def _query(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> li
         ) from exc
 
 
-def load_study_evidence(con: duckdb.DuckDBPyConnection, topic: str) -> list[StudyEvidence]:
-    """Every relevant study of the topic with its findings, doses, populations and notices."""
+def names_intervention(context: str, intervention: re.Pattern[str] | None) -> bool:
+    """Whether a dose's context names the topic's intervention (any dose, for a topic without terms)."""
+    return intervention is None or intervention.search(context) is not None
+
+
+def load_study_evidence(
+    con: duckdb.DuckDBPyConnection, topic: str, *, intervention: re.Pattern[str] | None
+) -> list[StudyEvidence]:
+    """Every relevant study of the topic with its findings, populations, notices and the doses of the
+    intervention (`intervention`: the topic's terms; see DOSE_CONTEXT)."""
     findings: dict[int, list[Finding]] = defaultdict(list)
     for pmid, concept, *rest in _query(con, FINDINGS_SQL, [topic]):
         effect, direction, significant, size, kind, ci_low, ci_high, p_value, p_relation, sentence = rest
@@ -130,7 +150,9 @@ def load_study_evidence(con: duckdb.DuckDBPyConnection, topic: str) -> list[Stud
     study_rows = _query(con, STUDIES_SQL, [topic])
     populations = study_populations(con, [row[0] for row in study_rows])
     doses: dict[int, list[Dose]] = defaultdict(list)
-    for pmid, text, low, high, form in _query(con, DOSES_SQL, [topic]):
+    for pmid, text, low, high, form, context in _query(con, DOSES_SQL, [topic]):
+        if not names_intervention(context, intervention):
+            continue
         dose = Dose(text=text, mg_per_day_low=low, mg_per_day_high=high, form=form)
         if dose not in doses[pmid]:
             doses[pmid].append(dose)

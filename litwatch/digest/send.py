@@ -15,6 +15,7 @@ from typing import Protocol
 
 import duckdb
 
+from extractors.terms import intervention_pattern
 from litwatch.config import Settings
 from litwatch.digest.compose import compose_digest
 from litwatch.digest.models import DeliveryError, DigestRecord, DigestResult, Receipt
@@ -109,7 +110,7 @@ def send_digest(
     elif existing is not None:
         result = _retry(con, existing, channel)
     else:
-        digest = store.digest_for_run(con, topic.id, run_id)
+        digest = store.digest_for_run(con, topic.id, run_id, intervention=intervention_pattern(topic))
         if digest.is_empty and not topic.schedule.send_empty_digest:
             store.record_skipped(con, topic.id, run_id, topic.recipients)
             return DigestResult(_stored(con, topic.id, run_id), retried=retried)

@@ -11,6 +11,7 @@ from datetime import datetime
 import duckdb
 from pydantic import BaseModel, ConfigDict
 
+from extractors.terms import intervention_pattern
 from litwatch.errors import WarehouseError
 from litwatch.evidence.diff import Flag, diff_summaries
 from litwatch.evidence.models import TopicSummary
@@ -49,7 +50,7 @@ def summarise_topic(
     con: duckdb.DuckDBPyConnection, topic: Topic, run_id: str, *, now: datetime | None = None
 ) -> SummaryResult:
     """Summarise the topic, diff against its last snapshot, store snapshot and flags in one transaction."""
-    studies = store.load_study_evidence(con, topic.id)
+    studies = store.load_study_evidence(con, topic.id, intervention=intervention_pattern(topic))
     summary = build_topic_summary(topic, studies, now or utc_now())
     previous = store.last_summary(con, topic.id, before_run=run_id)
     flags = diff_summaries(previous, summary, run_id)
@@ -69,7 +70,7 @@ def summarise_topic(
 def topic_report(con: duckdb.DuckDBPyConnection, topic: Topic, *, now: datetime | None = None) -> Report:
     """The topic's report from the warehouse as it is now (read-only: nothing is stored)."""
     generated_at = now or utc_now()
-    studies = store.load_study_evidence(con, topic.id)
+    studies = store.load_study_evidence(con, topic.id, intervention=intervention_pattern(topic))
     summary = build_topic_summary(topic, studies, generated_at)
     return build_report(
         topic,
