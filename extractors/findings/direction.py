@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from extractors.findings.features import CharSpan, load_cues
+from extractors.findings.features import CLAUSE_BREAK, CharSpan, load_cues
 
 RuleDirection = Literal["increase", "decrease"]
 Polarity = Literal["improved", "worsened"]
@@ -45,9 +45,8 @@ _CHANGE_DOWN = ("reduction", "decrease", "decline", "drop", "fall", "loss")
 _CHANGE_UP = ("increase", "gain", "rise")
 _SUBJECT_BREAK = re.compile(r"[,;()]")
 ARM_WINDOW = 60
-# "X decreased, while Y increased": a direction word in another coordinated clause describes another
-# outcome, so it counts as this much farther away than it is.
-_CLAUSE_BREAK = re.compile(r"[;,]\s*(?:and|but|while|whereas)\b|;|\bwhereas\b|\bwhile\b", re.IGNORECASE)
+# "X decreased, while Y increased": a direction word in another clause describes another outcome, so it
+# counts as this much farther away than it is.
 _CLAUSE_PENALTY = 40
 
 
@@ -112,7 +111,7 @@ def _flipped(
 
 def _distance(text: str, anchor: int, position: int) -> int:
     low, high = sorted((anchor, position))
-    return high - low + _CLAUSE_PENALTY * len(_CLAUSE_BREAK.findall(text, low, high))
+    return high - low + _CLAUSE_PENALTY * len(CLAUSE_BREAK.findall(text, low, high))
 
 
 def read_direction(text: str, outcome: CharSpan | None, arms: dict[str, CharSpan]) -> RuleDirection | None:
