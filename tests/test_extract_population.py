@@ -218,6 +218,10 @@ def test_condition_phrases(abstract: str, condition: str) -> None:
         # Where people come from is not what they have.
         ("We randomised 336 Danish breast cancer patients.", ["breast cancer"]),
         ("Patients awaiting kidney transplantation were randomised.", ["kidney transplantation"]),
+        # A grade joins only after its kind: the ASA physical status rates fitness for anaesthesia.
+        ("Sixty ASA physical status I-II patients were randomised.", []),
+        ("Forty ASA I or II women with chronic pain were enrolled.", ["chronic pain"]),
+        ("Forty type II diabetic patients were randomised.", ["type II diabetic"]),
     ],
 )
 def test_condition_spans_end_on_a_disease_word(abstract: str, conditions: list[str]) -> None:

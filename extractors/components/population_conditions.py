@@ -17,6 +17,7 @@ WORD = re.compile(r"[\w'-]+")
 PUNCTUATION = re.compile(r"[,.;:()\[\]\n]")
 NEXT_WORD = re.compile(r"[ \t]*([\w'-]+)")
 NUMBERED_KIND = re.compile(r"\b(?:type|stage|grade|class)\s+$", re.IGNORECASE)
+ROMAN_NUMERAL = re.compile(r"(?:i{1,3}|iv|v)(?:[-–](?:i{1,3}|iv|v))?")
 CONDITION_ABBREVIATION = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9-]{1,9})\s*[);,]")
 # A phrase after a cue with no head word may still end on an upper-case abbreviation ("with NIDDM").
 ABBREVIATION = re.compile(r"[A-Z][A-Z0-9-]{1,7}s?")
@@ -208,8 +209,9 @@ class ConditionFinder:
         lowered = word.group(0).lower()
         if self._is_stop(lowered):
             return False
-        if lowered[0].isdigit() and not NUMBERED_KIND.search(text, max(0, word.start() - 8), word.start()):
-            return False  # a number joins only as "type 2", "stage 3", "grade 1"
+        is_number = lowered[0].isdigit() or ROMAN_NUMERAL.fullmatch(lowered) is not None
+        if is_number and not NUMBERED_KIND.search(text, max(0, word.start() - 8), word.start()):
+            return False  # a number joins only as "type 2", "stage III", "grade 1", not "ASA I-II"
         if all(part in self.lexicon.number_words for part in lowered.split("-")):
             return False  # "Forty-one migraine subjects": the count is not part of the condition
         gap = text[word.end() : neighbour] if word.end() <= neighbour else text[neighbour : word.start()]
