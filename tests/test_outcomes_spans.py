@@ -88,3 +88,22 @@ def test_a_number_or_symbol_alone_is_no_outcome() -> None:
     doc = article("T", "RESULTS: Pain fell at 12 weeks (< 0.05).")
     tags = {"12": "B", "<": "B", "Pain": "B"}
     assert texts(doc, outcome_ranges(doc, probabilities(doc, tags), LABELS, 0.5)) == ["Pain"]
+
+
+def test_link_words_at_the_edges_and_an_unclosed_bracket_are_trimmed() -> None:
+    doc = article("T", "RESULTS: Quality of life at 12 weeks and heart failure (HF rates improved.")
+    tags = {"Quality": "B", "of": "I", "life": "I", "at": "I", "heart": "B", "failure": "I", "(": "I"}
+    tags["HF"] = "I"
+    assert texts(doc, outcome_ranges(doc, probabilities(doc, tags), LABELS, 0.5)) == [
+        "Quality of life",
+        "heart failure",
+    ]
+
+
+def test_a_link_word_alone_is_no_outcome_and_a_glued_one_stays() -> None:
+    doc = article("T", "RESULTS: Pain fell at 8 weeks, and on-treatment hemoglobin rose.")
+    tags = {"Pain": "B", "at": "B", "on": "B", "-": "I", "treatment": "I", "hemoglobin": "I"}
+    assert texts(doc, outcome_ranges(doc, probabilities(doc, tags), LABELS, 0.5)) == [
+        "Pain",
+        "on-treatment hemoglobin",
+    ]

@@ -84,6 +84,32 @@ def trimmed(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     return start, end
 
 
+# Words that may stand inside an outcome but never at its edge ("risk of", "sleep quality at", "of life").
+_EDGE_WORDS = frozenset(
+    {"of", "and", "or", "at", "in", "on", "the", "to", "with", "for", "by", "from", "both", "a", "an", "than"}
+    | {"vs", "versus"}
+)
+
+
+def cleaned(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """The range without link words at its edges or an unclosed bracket's tail ("failure (HF" ->
+    "failure"); None when only link words are left ("at")."""
+    opened = [i for i in range(start, end) if doc[i].text == "("]
+    if opened and not any(doc[i].text == ")" for i in range(opened[-1], end)):
+        end = opened[-1]
+    # Only whole words: "on" of "on-treatment" stays.
+    while start < end and doc[start].lower_ in _EDGE_WORDS and doc[start].whitespace_:
+        start += 1
+    while end > start + 1 and doc[end - 1].lower_ in _EDGE_WORDS and doc[end - 2].whitespace_:
+        end -= 1
+    span = trimmed(doc, start, end) if start < end else None
+    if span is None:
+        return None
+    if all(token.lower_ in _EDGE_WORDS for token in doc[span[0] : span[1]] if not token.is_punct):
+        return None
+    return span
+
+
 def softmax(logits: np.ndarray) -> np.ndarray:
     """Row-wise probabilities (the tagger's model is built with `normalize = false`, i.e. returns logits)."""
     shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
@@ -120,8 +146,8 @@ def outcome_ranges(
     doc: Doc, probabilities: np.ndarray, labels: tuple[str, ...], min_probability: float
 ) -> list[tuple[int, int]]:
     """Token ranges of the outcomes in the results sentences of `doc`, from the tagger's per-token
-    B/I/O probabilities over the whole doc: widened to whole words, trimmed of edge punctuation, pieces
-    of one word merged."""
+    B/I/O probabilities over the whole doc: widened to whole words, trimmed of edge punctuation and link
+    words, generic leftovers dropped, pieces of one word merged."""
     ranges: list[tuple[int, int]] = []
     for sentence in results_sentences(doc, _abstract_start(doc)):
         sent_start = sentence[0]
@@ -133,7 +159,7 @@ def outcome_ranges(
                 previous = ranges.pop()
                 span = (previous[0], max(previous[1], span[1]))
             ranges.append(span)
-    return ranges
+    return [span for span in (cleaned(doc, *r) for r in ranges) if span is not None]
 
 
 class OutcomeSpans:
