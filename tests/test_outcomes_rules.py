@@ -205,7 +205,6 @@ def test_higher_in_the_control_group_than_the_study_group_is_a_decrease() -> Non
     assert rule_direction(finding_context(text, _span(text, "Pain"))) == "decrease"
 
 
-
 def test_each_coordinated_clause_takes_its_own_direction_word() -> None:
     text = "Fatigue rose, while sleep latency with magnesium fell."
     assert _direction(text, "sleep latency") == "decrease"

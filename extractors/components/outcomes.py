@@ -146,8 +146,8 @@ def outcome_ranges(
     doc: Doc, probabilities: np.ndarray, labels: tuple[str, ...], min_probability: float
 ) -> list[tuple[int, int]]:
     """Token ranges of the outcomes in the results sentences of `doc`, from the tagger's per-token
-    B/I/O probabilities over the whole doc: widened to whole words, trimmed of edge punctuation and link
-    words, generic leftovers dropped, pieces of one word merged."""
+    B/I/O probabilities over the whole doc: widened to whole words, trimmed of edge punctuation, link
+    words and an unclosed bracket's tail, link words alone dropped, pieces of one word merged."""
     ranges: list[tuple[int, int]] = []
     for sentence in results_sentences(doc, _abstract_start(doc)):
         sent_start = sentence[0]
