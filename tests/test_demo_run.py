@@ -35,6 +35,9 @@ def test_the_demo_replays_nights_raises_flags_later_and_writes_reports_and_diges
     magnesium = (out / "reports" / "magnesium-sleep.md").read_text(encoding="utf-8")
     assert "insufficient" in magnesium.lower()
     assert second["magnesium-sleep"].digest_status == "skipped"
+    melatonin = (out / "reports" / "melatonin-sleep.md").read_text(encoding="utf-8")
+    # PMID 19968048 gives "melatonin, 3 mg" with no frequency: the finding states the amount as given
+    assert "trial of 3 mg melatonin (dosing frequency not stated) in 18" in melatonin
 
     console = Console(record=True, width=120)
     for night in seen:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from litwatch.evidence.models import Dose, Finding, Population, StudyEvidence
-from litwatch.evidence.phrasing import p_phrase, result_phrase
+from litwatch.evidence.phrasing import dose_phrase, p_phrase, result_phrase
 from litwatch.evidence.render import render_html, render_json, render_markdown
 from litwatch.evidence.report import SCHEMA_PATH, Report, build_report, report_json_schema
 from litwatch.evidence.service import topic_report
@@ -110,6 +110,44 @@ def test_finding_sentence_uses_every_known_number() -> None:
 )
 def test_p_values_are_quoted_as_stated(value: float, relation: str | None, text: str) -> None:
     assert p_phrase(value, relation) == text
+
+
+MG = "magnesium sulfate"
+
+
+@pytest.mark.parametrize(
+    ("doses", "text"),
+    [
+        (
+            [Dose(text="250 mg twice daily", mg_per_day_low=500, mg_per_day_high=500, form=MG)],
+            f"500 mg/day {MG}",
+        ),
+        # a normalised dose wins over one stated without frequency
+        (
+            [Dose(text="3 mg", amount_low=3, unit="mg"), Dose(text="1 g/day", mg_per_day_low=1000)],
+            "1000 mg/day",
+        ),
+        (
+            [Dose(text="3 mg", amount_low=3, amount_high=3, unit="mg", form="melatonin")],
+            "3 mg melatonin (dosing frequency not stated)",
+        ),
+        (
+            [
+                Dose(text="30 mg/kg", amount_low=30, unit="mg", per="kg", form=MG),
+                Dose(text="10 mg/kg/day", amount_low=10, unit="mg", per="kg_day"),
+            ],
+            f"30 mg/kg or 10 mg/kg/day {MG} (dosing frequency not stated)",
+        ),
+        (
+            [Dose(text="1-2 g/h", amount_low=1, amount_high=2, unit="g", per="hour", form=MG)],
+            f"1-2 g/hour {MG}",
+        ),
+        ([Dose(text="5000 IU/day", amount_low=5000, unit="IU", per="day")], "5000 IU/day"),
+        ([Dose(text="high-dose"), Dose(text="3 mg", amount_low=3)], ""),
+    ],
+)
+def test_dose_phrase_prefers_mg_per_day_and_else_states_the_amount(doses: list[Dose], text: str) -> None:
+    assert dose_phrase(doses) == text
 
 
 def test_significant_change_without_a_direction_says_so() -> None:

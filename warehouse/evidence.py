@@ -74,10 +74,11 @@ substr(
 
 DOSES_SQL = f"""
 SELECT d.pmid, d.text, d.mg_per_day_low, d.mg_per_day_high, coalesce(d.form, d.compound),
-       {DOSE_CONTEXT_SQL}
+       d.amount_low, d.amount_high, d.unit, d.per, {DOSE_CONTEXT_SQL}
 FROM doses d JOIN articles a USING (pmid)
 WHERE d.pmid IN (SELECT pmid FROM studies WHERE topic = ? AND relevant)
-  AND (d.mg_per_day_low IS NOT NULL OR d.mg_per_day_high IS NOT NULL)
+  AND (d.mg_per_day_low IS NOT NULL OR d.mg_per_day_high IS NOT NULL
+       OR (d.label = 'amount' AND d.amount_low IS NOT NULL AND d.unit IS NOT NULL))
 ORDER BY d.pmid, d.section = 'abstract', d.start_char
 """
 
@@ -150,10 +151,21 @@ def load_study_evidence(
     study_rows = _query(con, STUDIES_SQL, [topic])
     populations = study_populations(con, [row[0] for row in study_rows])
     doses: dict[int, list[Dose]] = defaultdict(list)
-    for pmid, text, low, high, form, context in _query(con, DOSES_SQL, [topic]):
+    for pmid, text, low, high, form, amount_low, amount_high, unit, per, context in _query(
+        con, DOSES_SQL, [topic]
+    ):
         if not names_intervention(context, intervention):
             continue
-        dose = Dose(text=text, mg_per_day_low=low, mg_per_day_high=high, form=form)
+        dose = Dose(
+            text=text,
+            mg_per_day_low=low,
+            mg_per_day_high=high,
+            form=form,
+            amount_low=amount_low,
+            amount_high=amount_high,
+            unit=unit,
+            per=per,
+        )
         if dose not in doses[pmid]:
             doses[pmid].append(dose)
     studies = []

@@ -64,12 +64,16 @@ class Population(Frozen):
 
 
 class Dose(Frozen):
-    """A daily dose range in mg where the text allows it, else only the words used."""
+    """A daily dose range in mg where the text allows it, else the amount as stated and the words used."""
 
     text: str
     mg_per_day_low: float | None = None
     mg_per_day_high: float | None = None
     form: str | None = None
+    amount_low: float | None = None
+    amount_high: float | None = None
+    unit: str | None = None
+    per: str | None = None
 
 
 def dose_bounds(doses: Sequence[Dose]) -> tuple[float, float] | None:

@@ -32,15 +32,33 @@ def _article(phrase: str) -> str:
     return f"{'An' if phrase[:1].lower() in 'aeiou' else 'A'} {phrase}"
 
 
-def dose_phrase(doses: Sequence[Dose]) -> str:
-    """ "320-729 mg/day" over the study's normalised doses, or "" when none is in mg per day."""
-    bounds = dose_bounds(doses)
-    if bounds is None:
+# How a stated amount's `per` reads after its unit ("30 mg/kg"); a dose without one is per dose.
+PER_WORDS = {"day": "/day", "kg": "/kg", "kg_day": "/kg/day", "week": "/week", "hour": "/hour"}
+
+
+def stated_amount(dose: Dose) -> str:
+    """ "3 mg", "30 mg/kg", "1-2 g/hour": the amount as the abstract gave it, or "" without one."""
+    if dose.amount_low is None or not dose.unit:
         return ""
-    low, high = bounds
-    amount = number_range(low, high)
+    high = dose.amount_high if dose.amount_high is not None else dose.amount_low
+    return f"{number_range(dose.amount_low, high)} {dose.unit}{PER_WORDS.get(dose.per or '', '')}"
+
+
+def dose_phrase(doses: Sequence[Dose]) -> str:
+    """ "320-729 mg/day" over the study's normalised doses; without one, the amounts as stated
+    ("3 mg melatonin (dosing frequency not stated)"); "" when the abstract gives no amount."""
     forms = sorted({d.form for d in doses if d.form})
-    return f"{amount} mg/day{' ' + forms[0] if len(forms) == 1 else ''}"
+    form = f" {forms[0]}" if len(forms) == 1 else ""
+    bounds = dose_bounds(doses)
+    if bounds is not None:
+        return f"{number_range(*bounds)} mg/day{form}"
+    stated = list(dict.fromkeys(text for text in map(stated_amount, doses) if text))
+    if not stated:
+        return ""
+    # A dose per administration says nothing of how often it was taken; a rate or daily amount does.
+    unknown_frequency = any(d.per in (None, "dose", "kg") for d in doses if stated_amount(d))
+    caveat = " (dosing frequency not stated)" if unknown_frequency else ""
+    return f"{' or '.join(stated)}{form}{caveat}"
 
 
 def who_phrase(study: OutcomeStudy) -> str:
