@@ -21,17 +21,25 @@ class ComparisonPrompt:
     outcome: str
 
 
-def prompt_context(sentences: list[str], prompt: ComparisonPrompt) -> FindingContext:
-    chosen = best_evidence_sentence(sentences, prompt.outcome, prompt.intervention, prompt.comparator)
+def prompt_context(
+    sentences: list[str], prompt: ComparisonPrompt, retrieval: Sequence[float] | None = None
+) -> FindingContext:
+    chosen = best_evidence_sentence(
+        sentences, prompt.outcome, prompt.intervention, prompt.comparator, retrieval
+    )
     if chosen is None:
         return finding_context("", None)
     return finding_context(chosen.text, chosen.outcome, chosen.intervention, chosen.comparator)
 
 
 def answer_prompts(
-    sentences: Sequence[list[str]], prompts: Sequence[ComparisonPrompt], model: Language | None = None
+    sentences: Sequence[list[str]],
+    prompts: Sequence[ComparisonPrompt],
+    model: Language | None = None,
+    retrieval: Sequence[float] | None = None,
 ) -> list[Finding]:
-    """One finding per prompt; `sentences[i]` are the sentences of prompt i's abstract."""
-    contexts = [prompt_context(s, p) for s, p in zip(sentences, prompts, strict=True)]
+    """One finding per prompt; `sentences[i]` are the sentences of prompt i's abstract; `model` and
+    `retrieval` (the ranker's weights) default to the shipped ones."""
+    contexts = [prompt_context(s, p, retrieval) for s, p in zip(sentences, prompts, strict=True)]
     predictions = classify([c.classifier_text for c in contexts], model)
     return [decide(c, p) for c, p in zip(contexts, predictions, strict=True)]

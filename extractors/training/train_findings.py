@@ -7,8 +7,10 @@ from what it will see; validation prompts are never read.
 
 Before the shipped model is fitted on all train prompts, the whole prompt answering (retrieval, rules
 and classifier) is scored on TRAIN-side held-out articles: five folds by `sha256(pmcid) % 5`, each
-answered by a classifier fitted on the other four. Fold 0 is the held-out split earlier models were
-chosen on; both its figures and the five folds' are written to training.json.
+answered by a sentence ranker (`train_retrieval`) and a classifier fitted on the other four. Fold 0 is
+the held-out split earlier models were chosen on; both its figures and the five folds' are written to
+training.json. The shipped classifier learns from the shipped ranker's picks: run `train_retrieval`
+first.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import argparse
 import hashlib
 import json
 import random
+from collections.abc import Sequence
 from pathlib import Path
 
 import spacy
@@ -25,18 +28,17 @@ from spacy.pipeline import TextCategorizer
 from spacy.training import Example
 from spacy.util import minibatch
 
-from extractors.components import register_all
 from extractors.findings.classifier import CLASSES, MODEL_DIR
 from extractors.findings.features import finding_text, locate_arm, locate_phrase
 from extractors.findings.prompts import ComparisonPrompt, answer_prompts
 from extractors.findings.retrieval import best_evidence_sentence
 from extractors.scoring.datasets.evidence_inference import scored_prompts
+from extractors.training.evidence_folds import FOLDS, TOKENIZER, AbstractSentences, fold_of
 from extractors.training.evidence_inference_data import FOLDER, EvidencePrompt, load_prompts
+from extractors.training.train_retrieval import fold_weights, rankings
 
 SEED = 13
 EPOCHS = 12
-FOLDS = 5
-TOKENIZER = {"nlp": {"tokenizer": {"@tokenizers": "litwatch_abstract_tokenizer.v1"}}}
 TEXTCAT_MODEL = {
     "@architectures": "spacy.TextCatBOW.v3",
     "exclusive_classes": True,
@@ -44,19 +46,6 @@ TEXTCAT_MODEL = {
     "no_output_layer": False,
     "length": 65536,
 }
-
-
-def sentence_splitter() -> Language:
-    """Tokenizer + the project's abstract sentencizer: the same boundaries extraction uses."""
-    register_all()
-    nlp = spacy.blank("en", config=TOKENIZER)
-    nlp.add_pipe("litwatch_sentences")
-    return nlp
-
-
-def fold_of(pmcid: str) -> int:
-    """The held-out fold of an article (fold 0 is the split earlier models were chosen on)."""
-    return int(hashlib.sha256(pmcid.encode()).hexdigest(), 16) % FOLDS
 
 
 def evidence_text(text: str, prompt: EvidencePrompt) -> str:
@@ -68,20 +57,11 @@ def evidence_text(text: str, prompt: EvidencePrompt) -> str:
     )
 
 
-class AbstractSentences:
-    """Each article's abstract split once, with the extraction sentencizer."""
-
-    def __init__(self) -> None:
-        self.splitter = sentence_splitter()
-        self.cache: dict[str, list[str]] = {}
-
-    def __call__(self, prompt: EvidencePrompt) -> list[str]:
-        if prompt.pmcid not in self.cache:
-            self.cache[prompt.pmcid] = [s.text for s in self.splitter(prompt.abstract).sents]
-        return self.cache[prompt.pmcid]
-
-
-def training_examples(prompts: list[EvidencePrompt], sentences: AbstractSentences) -> list[tuple[str, str]]:
+def training_examples(
+    prompts: list[EvidencePrompt], sentences: AbstractSentences, retrieval: Sequence[float] | None = None
+) -> list[tuple[str, str]]:
+    """Labelled clauses: every evidence span, and the sentence the ranker (`retrieval` weights, default
+    the shipped ones) picks for each abstract-answerable prompt."""
     examples: list[tuple[str, str]] = [
         (evidence_text(text, p), p.label) for p in prompts for text in p.evidence
     ]
@@ -89,7 +69,7 @@ def training_examples(prompts: list[EvidencePrompt], sentences: AbstractSentence
         if not prompt.abstract_answerable:
             continue
         chosen = best_evidence_sentence(
-            sentences(prompt), prompt.outcome, prompt.intervention, prompt.comparator
+            sentences(prompt), prompt.outcome, prompt.intervention, prompt.comparator, retrieval
         )
         if chosen is not None:
             examples.append(
@@ -127,21 +107,26 @@ def _scores(prompts: list[EvidencePrompt], predicted: dict[str, str]) -> dict[st
 
 
 def held_out_scores(prompts: list[EvidencePrompt], sentences: AbstractSentences) -> dict[str, object]:
-    """Prompt answering scored on each fold with a classifier fitted on the others."""
+    """Prompt answering scored on each fold with a sentence ranker and a classifier fitted on the others."""
     predicted: dict[str, str] = {}
+    retrieval = fold_weights(rankings(prompts, sentences))
     for fold in range(FOLDS):
         fit = [p for p in prompts if fold_of(p.pmcid) != fold]
         held = [p for p in prompts if fold_of(p.pmcid) == fold]
-        model = fit_classifier(training_examples(fit, sentences))
+        model = fit_classifier(training_examples(fit, sentences, list(retrieval[fold])))
         findings = answer_prompts(
             [sentences(p) for p in held],
             [ComparisonPrompt(p.intervention, p.comparator, p.outcome) for p in held],
             model,
+            list(retrieval[fold]),
         )
         predicted.update((p.prompt_id, f.label) for p, f in zip(held, findings, strict=True))
     fold_0 = [p for p in prompts if fold_of(p.pmcid) == 0]
     return {
-        "split": f"articles by sha256(pmcid) % {FOLDS}, each answered by a classifier fitted on the rest",
+        "split": (
+            f"articles by sha256(pmcid) % {FOLDS}, each answered by a ranker and a classifier "
+            "fitted on the rest"
+        ),
         "fold_0": {"prompts": len(fold_0), **_scores(fold_0, predicted)},
         "all_folds": {"prompts": len(prompts), **_scores(prompts, predicted)},
     }
