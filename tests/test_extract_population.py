@@ -119,6 +119,17 @@ def test_years_are_not_counts() -> None:
         ("26\u2008054 women were eligible for this analysis.", 26054),
         # Randomised beats completers, wherever the completers are named.
         ("Ninety-eight patients completed the 12-week study. Overall, 120 patients were randomized.", 120),
+        # Two groups' result denominators are the arms, where nothing else counts the people; a stated
+        # total (also "a total sample of") or another count of people wins.
+        ("Relapse occurred in 62 (27%) of 231 patients with epoetin and 63 (27%) of 232 with control.", 463),
+        ("The endpoint was met in 10 of 36 patients in arm A and 4 of 19 patients in arm B.", 55),
+        (
+            "From a total sample of 247 patients, 14 withdrew. Recurrence: 1 (1%) of 108 control "
+            "subjects and 3 (2.5%) of 119 experimental patients.",
+            247,
+        ),
+        ("Thirty women had surgery. Pain resolved in 10 of 15 with drug A versus 4 of 15 with placebo.", 30),
+        ("Response was seen in 10 of 36 patients and toxicity in 12 of 36 patients.", 36),
     ],
 )
 def test_sample_size_rules(abstract: str, expected: int | None) -> None:

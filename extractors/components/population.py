@@ -65,6 +65,14 @@ ARM_ALLOCATION = re.compile(
 PART_OF = re.compile(
     r"(?<![\w.,/-])(?P<part>\d+)\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?of\s+(?:the\s+)?(?:planned\s+|targeted\s+|eligible\s+)?$"
 )
+# "62 (27%) of 231 patients": a part of a group, whose size is the denominator.
+DENOMINATOR = re.compile(
+    r"(?<![\w.,/-])\d+\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?of\s+(?:the\s+)?(?P<num>\d+)\b(?!\s*(?:%|\.\d))"
+)
+# The score of a result's denominator taken for an arm: weaker than any count of people stated as such.
+DENOMINATOR_ARM = 0.25
+# Words that set one group of a sentence against another.
+ARM_CONTRAST = re.compile(r"\b(?:versus|vs\.?|compared|arms?|groups?|controls?|placebo)\b", re.IGNORECASE)
 # "with 50 patients in each group": one arm's size.
 EACH_ARM_AFTER = re.compile(r"\s*(?:in\s+each|per|in\s+both)\s+(?:\w+\s+)?(?:group|arm)s?\b", re.IGNORECASE)
 ONLY_BEFORE = re.compile(r"\bonly\s+$", re.IGNORECASE)
@@ -393,6 +401,7 @@ class PopulationExtractor:
             arms = self._pools_as_totals(sentence, arms)
             arms = [arm if arm.score >= 3.0 else Count(arm.value, arm.start, arm.end, 0.5) for arm in arms]
         found.extend(arms)
+        found = self._denominators_as_arms(sentence, found)
         allocation = ALLOCATED_TO.search(sentence)
         bare = [c for c in found if c.score == 1.0 and allocation and c.start > allocation.end()]
         if len(bare) >= 2:
@@ -400,6 +409,21 @@ class PopulationExtractor:
             found = [Count(c.value, c.start, c.end, 0.5) if c in bare else c for c in found]
         found = self._joined_groups(sentence, sorted(found, key=lambda c: c.start))
         return self._pools_as_totals(sentence, found)
+
+    def _denominators_as_arms(self, sentence: str, counts: list[Count]) -> list[Count]:
+        """ "62 (27%) of 231 patients survived with A and 63 (27%) of 232 with control": two groups'
+        denominators, set against each other, are the arms (summed only where no other count exists)."""
+        denominators = list(DENOMINATOR.finditer(sentence))
+        starts = {m.start("num") for m in denominators}
+        if len(denominators) < 2 or not ARM_CONTRAST.search(sentence):
+            return counts
+        if any(c.start in starts and c.score >= 2.5 for c in counts):
+            return counts  # "of 231 randomised patients": an enrolled count stays the total
+        arms = [
+            Count(self.lexicon.parse_count(m.group("num")), m.start("num"), m.end("num"), DENOMINATOR_ARM)
+            for m in denominators
+        ]
+        return sorted([c for c in counts if c.start not in starts] + arms, key=lambda c: c.start)
 
     @staticmethod
     def _joined_groups(sentence: str, counts: list[Count]) -> list[Count]:
@@ -485,6 +509,10 @@ class PopulationExtractor:
         rest = [c for counts in counts_by_sentence for c in counts if c.score >= 1.0]
         if rest:
             return max(rest, key=lambda c: c.score).value
+        for counts in counts_by_sentence:
+            arms = [c for c in counts if c.score == DENOMINATOR_ARM]
+            if len(arms) >= 2:
+                return sum(c.value for c in arms)
         # Only single "(n = 130)" mentions: the largest is the best guess at the total.
         singles = [c.value for counts in counts_by_sentence for c in counts]
         return max(singles) if singles else None
