@@ -130,6 +130,9 @@ def test_years_are_not_counts() -> None:
         ),
         ("Thirty women had surgery. Pain resolved in 10 of 15 with drug A versus 4 of 15 with placebo.", 30),
         ("Response was seen in 10 of 36 patients and toxicity in 12 of 36 patients.", 36),
+        # A cluster trial's units are not its participants; people counted beside the units still are.
+        ("Cluster-randomized trial of 12 primary care practices. We randomised 24 secondary schools.", None),
+        ("A trial of 40 women from 12 general practices.", 40),
     ],
 )
 def test_sample_size_rules(abstract: str, expected: int | None) -> None:

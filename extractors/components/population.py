@@ -97,7 +97,12 @@ SINGULAR_PEOPLE = (
 NOT_PEOPLE_AFTER = (
     r"(?![\s-]+(?:years?|months?|weeks?|days?|hours?|percent|per\s+cent|of|to|and|or|mg|g|ml|times|trials|"
     r"studies|groups?|arms?|cent(?:er|re)s|sites|hospitals|institutions|practices|countries|cycles|sessions|"
-    r"courses|doses|minutes|x|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)\b)"
+    r"courses|doses|minutes|x|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)\b"
+    # A cluster trial's units after their modifiers ("12 primary care practices", "24 secondary schools");
+    # not "40 women from 12 practices".
+    r"|[\s-]+(?:(?!(?:of|in|from|at|with|and|or|to|for|attending|across|within)\b)[A-Za-z][\w-]*\s+){1,2}"
+    r"(?:practices|clinics|schools|hospitals|cent(?:er|re)s|sites|wards|villages|communities|clusters|"
+    r"districts|workplaces|pharmacies)\b)"
 )
 OUTCOME_PERCENT = re.compile(r"[^.;()]{0,40}\(\s*\d+(?:\.\d+)?\s*%")
 
