@@ -130,6 +130,13 @@ def test_years_are_not_counts() -> None:
         ),
         ("Thirty women had surgery. Pain resolved in 10 of 15 with drug A versus 4 of 15 with placebo.", 30),
         ("Response was seen in 10 of 36 patients and toxicity in 12 of 36 patients.", 36),
+        # Those of an arm with an event are not its size; the arms' "n =" are.
+        (
+            "Patients received TX/CEX (n = 753) or T/CEF (n = 747). Fifty-six patients assigned to TX/CEX "
+            "died during follow-up.",
+            1500,
+        ),
+        ("Forty patients assigned to group A were included.", 40),
         # A cluster trial's units are not its participants; people counted beside the units still are.
         ("Cluster-randomized trial of 12 primary care practices. We randomised 24 secondary schools.", None),
         ("A trial of 40 women from 12 general practices.", 40),

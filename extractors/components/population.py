@@ -73,6 +73,13 @@ DENOMINATOR = re.compile(
 DENOMINATOR_ARM = 0.25
 # Words that set one group of a sentence against another.
 ARM_CONTRAST = re.compile(r"\b(?:versus|vs\.?|compared|arms?|groups?|controls?|placebo)\b", re.IGNORECASE)
+# An allocation participle without an auxiliary, then the clause's own verb, an event: "patients
+# assigned to A died", "women randomized to placebo developed ...".
+EVENT_AFTER_ALLOCATION = re.compile(
+    r"\s*(?:randomi[sz]ed|assigned|allocated)\s+to\s+[^,.;()]{1,60}?\s(?:died|relapsed|recurred|developed|"
+    r"experienced|progressed|responded|survived|suffered|discontinued|withdrew|dropped\s+out)\b",
+    re.IGNORECASE,
+)
 # "with 50 patients in each group": one arm's size.
 EACH_ARM_AFTER = re.compile(r"\s*(?:in\s+each|per|in\s+both)\s+(?:\w+\s+)?(?:group|arm)s?\b", re.IGNORECASE)
 ONLY_BEFORE = re.compile(r"\bonly\s+$", re.IGNORECASE)
@@ -329,6 +336,8 @@ class PopulationExtractor:
                 or EACH_ARM_AFTER.match(after_noun)
             ):
                 score = 0.5
+            elif EVENT_AFTER_ALLOCATION.match(after_noun):
+                score = 1.0  # "Fifty-six patients assigned to A died": those with an event, not an arm's size
             elif (
                 (lex.total_before.search(before) and not lex.follow_up_after.match(after_noun))
                 or allocated
