@@ -80,6 +80,8 @@ EVENT_AFTER_ALLOCATION = re.compile(
     r"experienced|progressed|responded|survived|suffered|discontinued|withdrew|dropped\s+out)\b",
     re.IGNORECASE,
 )
+# A target sample, not the one studied: "2,150 planned patients".
+PLANNED = re.compile(r"\b(?:planned|targeted|intended|anticipated|projected)\b", re.IGNORECASE)
 # "with 50 patients in each group": one arm's size.
 EACH_ARM_AFTER = re.compile(r"\s*(?:in\s+each|per|in\s+both)\s+(?:\w+\s+)?(?:group|arm)s?\b", re.IGNORECASE)
 ONLY_BEFORE = re.compile(r"\bonly\s+$", re.IGNORECASE)
@@ -352,10 +354,13 @@ class PopulationExtractor:
                 score = 1.0
             value, (start, end) = lex.parse_count(match.group("num")), match.span("num")
             part = PART_OF.search(before, max(0, len(before) - 60))  # only its end can match
-            if part and lex.enrolment_after.match(after_noun):
+            planned = PLANNED.search(match.group(0)) is not None
+            if part and (lex.enrolment_after.match(after_noun) or planned):
                 # "68 (62%) of 109 patients ... were recruited", "74 of the planned 92 patients were
-                # enrolled": the verb counts the part.
+                # enrolled", "terminated at 338 of 2,150 planned patients": the part is the sample.
                 value, (start, end), score = int(part.group("part")), part.span("part"), 3.0
+            elif planned:
+                score = 0.5  # "we planned to enrol 200 patients": a target, not who took part
             if ARM_ALLOCATION.match(after_noun) or (allocated and ALLOCATION_REST.match(after_noun)):
                 further = self._further_arms(after_noun)
                 value += further
