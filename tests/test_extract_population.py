@@ -137,6 +137,12 @@ def test_years_are_not_counts() -> None:
             1500,
         ),
         ("Forty patients assigned to group A were included.", 40),
+        # The "(n = ...)" of the people a trial studied beats its arms' in a later sentence.
+        (
+            "This was a trial of a consecutive series of breast cancer patients (n = 96). Patients were "
+            "randomized to A (n = 23), B (n = 26) or C (n = 27); a fourth arm had D (n = 20).",
+            96,
+        ),
         # A planned sample is a target; the part of it reached is the sample.
         ("Accrual was terminated at 338 of 2,150 planned patients because of loss of funding.", 338),
         ("200 planned patients were not reached. Patients were assigned to A (n = 40) or B (n = 41).", 81),

@@ -43,6 +43,10 @@ POOL_SPLIT = re.compile(
 )
 # "a randomized trial of 78 breast cancer patients": the study's population, unless a count is enrolled.
 STUDY_OF_BEFORE = re.compile(r"\b(?:trial|study)\b[^.;()]{0,80}?\b(?:of|in|on|among)\s+$", re.IGNORECASE)
+# The people a trial studied, before their "(n = 96)": "a trial of a consecutive series of patients".
+STUDY_POPULATION_BEFORE = re.compile(
+    r"\b(?:trial|study)\b[^.;()]{0,80}?\b(?:of|in|on|among)\b[^.;()]{0,80}$", re.IGNORECASE
+)
 ALLOCATED_TO = re.compile(r"\b(?:randomi[sz]ed|assigned|allocated)\s+(?:to|into|between)\b", re.IGNORECASE)
 # "Of 299 enrolled patients": a participle of enrolment among the count's modifiers.
 ENROLLED_MODIFIER = re.compile(r"\s(?:enrolled|randomi[sz]ed|recruited)\s", re.IGNORECASE)
@@ -503,6 +507,8 @@ class PopulationExtractor:
             before,
         ):
             score = 0.5
+        elif STUDY_POPULATION_BEFORE.search(before):
+            score = 2.75  # "a trial of ... breast cancer patients (n = 96)": the study's population
         else:
             score = 1.0
         value = self.lexicon.parse_count(match.group("num"))
