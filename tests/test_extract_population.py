@@ -143,6 +143,11 @@ def test_years_are_not_counts() -> None:
             "randomized to A (n = 23), B (n = 26) or C (n = 27); a fourth arm had D (n = 20).",
             96,
         ),
+        (
+            "Postmenopausal women (N = 14) with breast cancer took part. Ki67 fell: Arm 1 69% (n = 2), "
+            "Arm 2 96% (n = 6), Arm 3 92% (n = 3).",
+            14,
+        ),
         # A planned sample is a target; the part of it reached is the sample.
         ("Accrual was terminated at 338 of 2,150 planned patients because of loss of funding.", 338),
         ("200 planned patients were not reached. Patients were assigned to A (n = 40) or B (n = 41).", 81),

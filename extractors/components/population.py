@@ -516,8 +516,9 @@ class PopulationExtractor:
 
     @staticmethod
     def sample_size(counts_by_sentence: list[list[Count]]) -> int | None:
-        """The article's total: a first strong count, else one sentence's arms summed, else the first."""
-        for threshold in (3.0, 2.75, 2.5):
+        """The article's total: a first strong count (down to a capital "N ="), else one sentence's arms
+        summed, else the best bare count, else one sentence's result denominators summed, else the largest."""
+        for threshold in (3.0, 2.75, 2.5, 2.0):
             for counts in counts_by_sentence:
                 strong = [c for c in counts if c.score >= threshold]
                 if not strong:
