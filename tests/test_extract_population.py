@@ -280,6 +280,17 @@ def test_descriptors_only_where_participants_are_described() -> None:
     assert labelled(rules_only(doc.text), "population", "condition")[0] == "Insomnia"
 
 
+def test_an_age_summary_counts_wherever_it_stands() -> None:
+    doc = run(
+        "Sixty adults with chronic primary insomnia were randomised to magnesium or placebo. Sleep "
+        "efficiency improved more with magnesium (p = 0.03). The mean age of the patients was 52.6 (10.1) "
+        "years."
+    )
+    ages = [s for s in doc.spans["population"] if s.label_ == "age"]
+    assert [s.text for s in ages] == ["adults", "52.6 (10.1) years"]
+    assert ages[1]._.population.age_mean == 52.6
+
+
 def test_participant_sentences_model_is_deterministic_and_bounded() -> None:
     gate = ParticipantSentences.load(DATA / "participant_sentences.json")
     text = "Sixty adults with asthma were randomised. FEV1 improved."

@@ -160,6 +160,7 @@ class PopulationLexicon:
     total_before: re.Pattern[str]
     partial_before: re.Pattern[str]
     ages: list[re.Pattern[str]]
+    summary_ages: list[re.Pattern[str]]
     age_groups: list[tuple[str, re.Pattern[str]]]
     sexes: list[tuple[str, re.Pattern[str]]]
     conditions: ConditionLexicon
@@ -244,7 +245,8 @@ class PopulationLexicon:
             enrolment_before=re.compile(rf"\b(?:{verbs})\s+(?:a\s+total\s+of\s+|all\s+|the\s+)?$", FLAGS),
             total_before=re.compile(data["total_cues"], FLAGS),
             partial_before=re.compile(r"\b(?:of\s+(?:the|these)|remaining)\s+$", FLAGS),
-            ages=[re.compile(p, FLAGS) for p in data["age"]],
+            ages=[re.compile(p, FLAGS) for p in data["summary_age"] + data["age"]],
+            summary_ages=[re.compile(p, FLAGS) for p in data["summary_age"]],
             age_groups=[(k, re.compile(v, FLAGS)) for k, v in data["age_groups"].items()],
             sexes=[(k, re.compile(v, FLAGS)) for k, v in data["sex"].items()],
             conditions=ConditionLexicon.from_data(data, people, frozenset(words)),
@@ -300,9 +302,18 @@ class PopulationExtractor:
             self._add(doc, spans, 0, start, end, "setting", PopulationAttrs(setting=text[start:end].lower()))
         # Age, sex and condition describe the population only where a sentence describes the participants
         # ("Patients with asthma were randomised"), not in the background or the results.
-        for base, end in self._participant_ranges(text, ranges, doc._.title_length or 0):
+        participant_ranges = self._participant_ranges(text, ranges, doc._.title_length or 0)
+        for base, end in participant_ranges:
             for label, start, stop, attrs in self.descriptors(text[base:end]):
                 self._add(doc, spans, base, start, stop, label, attrs)
+        # An age summary ("The median age was 74 years") describes them wherever it stands.
+        for base, end in (r for r in ranges if r not in participant_ranges):
+            sentence = text[base:end]
+            for start, stop in self._non_overlapping(self.lexicon.summary_ages, sentence):
+                # The span is the figure ("74 years"), the words before it only say what it summarises.
+                first_digit = re.search(r"\d", sentence[start:stop])
+                shift = first_digit.start() if first_digit else 0
+                self._add(doc, spans, base, start + shift, stop, "age", self.age_attrs(sentence[start:stop]))
         doc.spans["population"] = spans
         doc._.sample_size = self.sample_size(counts_by_sentence)
         return doc
