@@ -179,6 +179,16 @@ def test_unknown_facts_are_left_out_not_invented() -> None:
     assert latency.verdict == "insufficient" and latency.rule_id == "V2"
 
 
+def test_a_verdict_resting_on_one_of_two_studies_says_why() -> None:
+    report = report_for(
+        sleep_topic(), study(1, "rct", 30, {LATENCY: "benefit"}), study(2, "rct", 60, {LATENCY: "unclear"})
+    )
+    latency = report.outcomes[0]
+    assert latency.rule_id == "V2"
+    assert "only one human study reports a benefit, null or harm finding" in latency.statement
+    assert "2 studies with 90 participants: 1 benefit, 0 null, 0 harm, 1 unclear." in latency.statement
+
+
 def test_outcome_with_no_findings_says_so_plainly() -> None:
     report = report_for(sleep_topic(), study(1, "rct", 200))
     markdown = render_markdown(report)

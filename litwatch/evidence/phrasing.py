@@ -182,7 +182,8 @@ def conclusion_statement(outcome: OutcomeSummary) -> str:
     body = (
         f"{rule_text(v.rule_id)}). {plural(len(outcome.studies), 'study', 'studies')}"
         + (f" with {outcome.participants} participants" if outcome.participants else "")
-        + f": {counts.benefit} benefit, {counts.null} null, {counts.harm} harm."
+        + f": {counts.benefit} benefit, {counts.null} null, {counts.harm} harm"
+        + (f", {counts.unclear} unclear." if counts.unclear else ".")
     )
     best = f" Best evidence: {TIER_LABELS[v.deciding_tier]}" if v.deciding_tier else ""
     strongest = f" (strongest: PMID {outcome.strongest_pmid})." if outcome.strongest_pmid else "."

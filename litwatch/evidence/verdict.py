@@ -98,8 +98,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "V2",
         "insufficient",
-        f"a single human study, not a meta-analysis, with fewer than {SMALL_SINGLE_STUDY} participants "
-        "or no reported sample size",
+        "only one human study reports a benefit, null or harm finding, and it is not a meta-analysis and "
+        f"has fewer than {SMALL_SINGLE_STUDY} participants or no reported sample size",
         _single_small_study,
     ),
     Rule(
@@ -149,7 +149,7 @@ def _reason(rule: Rule, ev: Evidence) -> str:
 
 
 def rule_text(rule_id: str) -> str:
-    """The condition of a rule in words, e.g. for V2 "a single human study, not a meta-analysis, ..."."""
+    """The condition of a rule in words, e.g. for V2 "only one human study reports a benefit, ..."."""
     return next(r.when for r in RULES if r.rule_id == rule_id)
 
 
