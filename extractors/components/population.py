@@ -86,6 +86,8 @@ EVENT_AFTER_ALLOCATION = re.compile(
 )
 # A target sample, not the one studied: "2,150 planned patients".
 PLANNED = re.compile(r"\b(?:planned|targeted|intended|anticipated|projected)\b", re.IGNORECASE)
+# An age summary's opening words, before its figure: "mean age", "median (range) age of the women was".
+SUMMARY_AGE_START = re.compile(r"(?:mean|median|average)\b", re.IGNORECASE)
 # "with 50 patients in each group": one arm's size.
 EACH_ARM_AFTER = re.compile(r"\s*(?:in\s+each|per|in\s+both)\s+(?:\w+\s+)?(?:group|arm)s?\b", re.IGNORECASE)
 ONLY_BEFORE = re.compile(r"\bonly\s+$", re.IGNORECASE)
@@ -309,11 +311,8 @@ class PopulationExtractor:
         # An age summary ("The median age was 74 years") describes them wherever it stands.
         for base, end in (r for r in ranges if r not in participant_ranges):
             sentence = text[base:end]
-            for start, stop in self._non_overlapping(self.lexicon.summary_ages, sentence):
-                # The span is the figure ("74 years"), the words before it only say what it summarises.
-                first_digit = re.search(r"\d", sentence[start:stop])
-                shift = first_digit.start() if first_digit else 0
-                self._add(doc, spans, base, start + shift, stop, "age", self.age_attrs(sentence[start:stop]))
+            for start, stop, attrs in self._ages(sentence, self.lexicon.summary_ages):
+                self._add(doc, spans, base, start, stop, "age", attrs)
         doc.spans["population"] = spans
         doc._.sample_size = self.sample_size(counts_by_sentence)
         return doc
@@ -557,8 +556,8 @@ class PopulationExtractor:
     def descriptors(self, sentence: str) -> list[tuple[str, int, int, PopulationAttrs]]:
         """Age, sex and condition spans in a sentence."""
         found: list[tuple[str, int, int, PopulationAttrs]] = []
-        for start, end in self._non_overlapping(self.lexicon.ages, sentence):
-            found.append(("age", start, end, self.age_attrs(sentence[start:end])))
+        ages = self._ages(sentence, self.lexicon.ages)
+        found.extend(("age", start, end, attrs) for start, end, attrs in ages)
         for sex, pattern in self.lexicon.sexes:
             for match in pattern.finditer(sentence):
                 found.append(("sex", match.start(), match.end(), PopulationAttrs(sex=sex)))  # type: ignore[arg-type]
@@ -583,6 +582,19 @@ class PopulationExtractor:
             else:
                 kept.append((start, end))
         return kept
+
+    def _ages(
+        self, sentence: str, patterns: list[re.Pattern[str]]
+    ) -> list[tuple[int, int, PopulationAttrs]]:
+        """Age spans with their attributes; a summary's span is its figure ("mean age 45 years" -> "45
+        years"): the words before it only say what it summarises, and they set `age_mean`."""
+        found = []
+        for start, end in self._non_overlapping(patterns, sentence):
+            attrs = self.age_attrs(sentence[start:end])
+            summary = SUMMARY_AGE_START.match(sentence, start)
+            first_digit = re.search(r"\d", sentence[start:end]) if summary else None
+            found.append((start + (first_digit.start() if first_digit else 0), end, attrs))
+        return found
 
     def age_attrs(self, text: str) -> PopulationAttrs:
         numbers = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", text)]
