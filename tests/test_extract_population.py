@@ -150,7 +150,11 @@ def test_years_are_not_counts() -> None:
         ),
         # A planned sample is a target; the part of it reached is the sample.
         ("Accrual was terminated at 338 of 2,150 planned patients because of loss of funding.", 338),
-        ("200 planned patients were not reached. Patients were assigned to A (n = 40) or B (n = 41).", 81),
+        (
+            "Accrual fell short of a total of 200 planned patients. Patients were assigned to A (n = 40) "
+            "or B (n = 41).",
+            81,
+        ),
         # A cluster trial's units are not its participants; people counted beside the units still are.
         ("Cluster-randomized trial of 12 primary care practices. We randomised 24 secondary schools.", None),
         ("A trial of 40 women from 12 general practices.", 40),

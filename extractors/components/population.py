@@ -179,6 +179,7 @@ class PopulationLexicon:
         verbs = alternation(data["enrolment_verbs"])
         follow_up = alternation(data["follow_up_verbs"])
         people = rf"{nouns}|{SINGULAR_PEOPLE}"
+        summary_ages = [re.compile(p, FLAGS) for p in data["summary_age"]]
         return cls(
             number_words=words,
             count=re.compile(
@@ -247,8 +248,8 @@ class PopulationLexicon:
             enrolment_before=re.compile(rf"\b(?:{verbs})\s+(?:a\s+total\s+of\s+|all\s+|the\s+)?$", FLAGS),
             total_before=re.compile(data["total_cues"], FLAGS),
             partial_before=re.compile(r"\b(?:of\s+(?:the|these)|remaining)\s+$", FLAGS),
-            ages=[re.compile(p, FLAGS) for p in data["summary_age"] + data["age"]],
-            summary_ages=[re.compile(p, FLAGS) for p in data["summary_age"]],
+            ages=summary_ages + [re.compile(p, FLAGS) for p in data["age"]],
+            summary_ages=summary_ages,
             age_groups=[(k, re.compile(v, FLAGS)) for k, v in data["age_groups"].items()],
             sexes=[(k, re.compile(v, FLAGS)) for k, v in data["sex"].items()],
             conditions=ConditionLexicon.from_data(data, people, frozenset(words)),
@@ -309,7 +310,8 @@ class PopulationExtractor:
             for label, start, stop, attrs in self.descriptors(text[base:end]):
                 self._add(doc, spans, base, start, stop, label, attrs)
         # An age summary ("The median age was 74 years") describes them wherever it stands.
-        for base, end in (r for r in ranges if r not in participant_ranges):
+        described = set(participant_ranges)
+        for base, end in (r for r in ranges if r not in described):
             sentence = text[base:end]
             for start, stop, attrs in self._ages(sentence, self.lexicon.summary_ages):
                 self._add(doc, spans, base, start, stop, "age", attrs)

@@ -112,11 +112,13 @@ def _word_share(outcome: str, sentence: str) -> float | None:
     return len(words & _content_words(sentence)) / len(words) if words else None
 
 
+def _similarity(aligned: float, share: float | None) -> float:
+    return aligned if share is None else max(aligned, OUTCOME_WORDS_WEIGHT * 100.0 * share)
+
+
 def outcome_similarity(outcome: str, sentence: str) -> float:
     """0-100: the best fuzzy alignment of the outcome phrase, or the weighted share of its content words."""
-    share = _word_share(outcome, sentence)
-    aligned = _aligned(outcome, sentence)
-    return aligned if share is None else max(aligned, OUTCOME_WORDS_WEIGHT * 100.0 * share)
+    return _similarity(_aligned(outcome, sentence), _word_share(outcome, sentence))
 
 
 def sentence_sections(sentences: Sequence[str]) -> list[str]:
@@ -137,7 +139,9 @@ def sentence_features(
 ) -> list[list[float]]:
     """One row of FEATURES per sentence, each value within about [-1, 1]."""
     cues = load_cues()
-    similarities = [outcome_similarity(outcome, s) for s in sentences]
+    aligned = [_aligned(outcome, s) for s in sentences]
+    shares = [_word_share(outcome, s) for s in sentences]
+    similarities = [_similarity(a, share) for a, share in zip(aligned, shares, strict=True)]
     best = max(similarities, default=0.0)
     last = max(len(sentences) - 1, 1)
     rows = []
@@ -153,8 +157,8 @@ def sentence_features(
             "outcome_similarity": similarity / 100,
             "similarity_below_best": (similarity - best) / 100,
             "most_similar": float(similarity == best),
-            "outcome_aligned": _aligned(outcome, sentence) / 100,
-            "outcome_word_share": _word_share(outcome, sentence) or 0.0,
+            "outcome_aligned": aligned[index] / 100,
+            "outcome_word_share": shares[index] or 0.0,
             "outcome_located": float(locate_phrase(outcome, sentence, threshold=70) is not None),
             **{f"section_{name}": float(section == name) for name in SECTIONS},
             "result_cue": float(result_cue),

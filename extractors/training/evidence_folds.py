@@ -5,27 +5,15 @@ from __future__ import annotations
 
 import hashlib
 
-import spacy
-from spacy.language import Language
-
-from extractors.components import register_all
 from extractors.training.evidence_inference_data import EvidencePrompt
+from extractors.training.sentence_splitter import sentence_splitter
 
 FOLDS = 5
-TOKENIZER = {"nlp": {"tokenizer": {"@tokenizers": "litwatch_abstract_tokenizer.v1"}}}
 
 
 def fold_of(pmcid: str) -> int:
     """The held-out fold of an article (fold 0 is the split earlier models were chosen on)."""
     return int(hashlib.sha256(pmcid.encode()).hexdigest(), 16) % FOLDS
-
-
-def sentence_splitter() -> Language:
-    """Tokenizer + the project's abstract sentencizer: the same boundaries extraction uses."""
-    register_all()
-    nlp = spacy.blank("en", config=TOKENIZER)
-    nlp.add_pipe("litwatch_sentences")
-    return nlp
 
 
 class AbstractSentences:

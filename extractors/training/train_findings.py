@@ -33,8 +33,9 @@ from extractors.findings.features import finding_text, locate_arm, locate_phrase
 from extractors.findings.prompts import ComparisonPrompt, answer_prompts
 from extractors.findings.retrieval import best_evidence_sentence
 from extractors.scoring.datasets.evidence_inference import scored_prompts
-from extractors.training.evidence_folds import FOLDS, TOKENIZER, AbstractSentences, fold_of
+from extractors.training.evidence_folds import FOLDS, AbstractSentences, fold_of
 from extractors.training.evidence_inference_data import FOLDER, EvidencePrompt, load_prompts
+from extractors.training.sentence_splitter import TOKENIZER
 from extractors.training.train_retrieval import fold_weights, rankings
 
 SEED = 13

@@ -24,12 +24,12 @@ from spacy.language import Language
 from spacy.pipeline import Tagger
 from spacy.tokens import Doc, DocBin
 
-from extractors.components import register_all
 from extractors.components.outcomes import TAGGER_NAME, outcome_ranges, results_sentences, softmax
 from extractors.pipeline import PACKAGE_DIR
 from extractors.scoring.common import process_texts
 from extractors.scoring.datasets.outcome_spans import overlap_score
 from extractors.training.outcome_corpus import SpanDoc, corpus_files, is_early_stopping_doc, read_corpus
+from extractors.training.sentence_splitter import sentence_splitter
 from litwatch.paths import remove_path
 
 CONFIG = Path(__file__).with_name("outcome_tagger.cfg")
@@ -37,15 +37,6 @@ CORPORA = ("evidence_outcomes", "pico_corpus")
 DEFAULT_OUT = PACKAGE_DIR / "litwatch_outcomes"  # the component's folder of the packaged pipeline
 SEED = 13
 CUTS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
-TOKENIZER = {"nlp": {"tokenizer": {"@tokenizers": "litwatch_abstract_tokenizer.v1"}}}
-
-
-def sentence_reader() -> Language:
-    """The project tokenizer and sentencizer: training sees the sentences extraction reads."""
-    register_all()
-    nlp = spacy.blank("en", config=TOKENIZER)
-    nlp.add_pipe("litwatch_sentences")
-    return nlp
 
 
 def bio_tags(doc: Doc, spans: Iterable[tuple[int, int]]) -> list[str]:
@@ -109,7 +100,7 @@ def predicted_spans(
 def held_out_scores(model_dir: Path, held: dict[str, list[SpanDoc]]) -> tuple[float, dict[str, object]]:
     """The B+I cut that maximises span overlap F1 over the early-stopping documents of all corpora
     (scored as `litwatch evaluate` scores dev), and the per-corpus overlap scores at each cut."""
-    reader = sentence_reader()
+    reader = sentence_splitter()
     tagger = spacy.load(model_dir, vocab=reader.vocab).get_pipe(TAGGER_NAME)
     assert isinstance(tagger, Tagger)
     gold = {corpus: [list(item.spans) for item in items] for corpus, items in held.items()}
@@ -153,7 +144,7 @@ def data_hash(data_root: Path) -> dict[str, str]:
 def train(data_root: Path, out: Path) -> dict[str, object]:
     from spacy.cli.train import train as spacy_train
 
-    reader = sentence_reader()
+    reader = sentence_splitter()
     train_docs = [d for c in CORPORA for d in read_corpus(data_root, c, "train")]
     fit = [d for d in train_docs if not is_early_stopping_doc(d.doc_id)]
     held = [d for d in train_docs if is_early_stopping_doc(d.doc_id)]

@@ -84,9 +84,14 @@ def fit_weights(problems: Sequence[Ranking]) -> np.ndarray:
     return weights
 
 
+def picks_answer(problem: Ranking, weights: np.ndarray) -> bool:
+    """Whether the top sentence (the first of equals) holds annotated evidence."""
+    return bool(problem.answer[int(np.argmax(problem.features @ weights))])
+
+
 def pick_rate(problems: Sequence[Ranking], weights: np.ndarray) -> float:
-    """Share of problems whose top sentence (the first of equals) holds annotated evidence."""
-    return float(np.mean([p.answer[int(np.argmax(p.features @ weights))] for p in problems]))
+    """Share of problems whose top sentence holds annotated evidence."""
+    return float(np.mean([picks_answer(p, weights) for p in problems]))
 
 
 def fold_weights(problems: Sequence[Ranking]) -> dict[int, np.ndarray]:
@@ -95,8 +100,7 @@ def fold_weights(problems: Sequence[Ranking]) -> dict[int, np.ndarray]:
 
 
 def held_out_pick_rate(problems: Sequence[Ranking], weights: dict[int, np.ndarray]) -> float:
-    picked = [pick_rate([p], weights[p.fold]) for p in problems]
-    return float(np.mean(picked))
+    return float(np.mean([picks_answer(p, weights[p.fold]) for p in problems]))
 
 
 def train(data_root: Path, out: Path) -> dict[str, object]:

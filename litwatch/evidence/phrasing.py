@@ -52,11 +52,12 @@ def dose_phrase(doses: Sequence[Dose]) -> str:
     bounds = dose_bounds(doses)
     if bounds is not None:
         return f"{number_range(*bounds)} mg/day{form}"
-    stated = list(dict.fromkeys(text for text in map(stated_amount, doses) if text))
-    if not stated:
+    amounts = [(dose, text) for dose in doses if (text := stated_amount(dose))]
+    if not amounts:
         return ""
+    stated = list(dict.fromkeys(text for _, text in amounts))
     # A dose per administration says nothing of how often it was taken; a rate or daily amount does.
-    unknown_frequency = any(d.per in (None, "dose", "kg") for d in doses if stated_amount(d))
+    unknown_frequency = any(dose.per in (None, "dose", "kg") for dose, _ in amounts)
     caveat = " (dosing frequency not stated)" if unknown_frequency else ""
     return f"{' or '.join(stated)}{form}{caveat}"
 
