@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from extractors.scoring.splits import Split
 from litwatch.config import Settings
 from litwatch.errors import InputError, LitwatchError
 from litwatch.topics import load_topics
@@ -386,20 +387,30 @@ def evaluate_command(
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write scores as JSON here.")] = None,
     data: Annotated[Path, typer.Option("--data", help="Shared annotated data.")] = Path("../shared/data"),
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N documents.")] = None,
+    split: Annotated[
+        Split,
+        typer.Option(
+            "--split",
+            help="Which part: dev, or train (the part rules and models were tuned on; only datasets with a "
+            "hash-chosen dev part have one: pico_corpus, evidence_outcomes, pico_corpus_outcomes).",
+        ),
+    ] = "dev",
 ) -> None:
     """Score the extraction pipeline on annotated dev data: precision, recall and F1 per field (the
-    `level` column says token, span or document), or accuracy for per-abstract fields.
+    `level` column says token, span or document), or accuracy for per-abstract fields. `--split train`
+    scores the training part instead, to show what tuning saw; it is never the figure to quote.
 
     Datasets: ebm_nlp_participants, pico_corpus, evidencemap_counts, dose_interventions,
     design_publication_types, evidence_outcomes, pico_corpus_outcomes, evidence_inference, rct_art
     (and any other module in extractors/scoring/datasets/), or 'all'.
 
     Example: litwatch evaluate --dataset dose_interventions --json scores.json
+    Example: litwatch evaluate --dataset pico_corpus --split train --data ../shared/data
     """
     from extractors.scoring.evaluate import evaluate_datasets
     from extractors.scoring.render import score_table, scores_json
 
-    scores = evaluate_datasets(dataset, data, limit)
+    scores = evaluate_datasets(dataset, data, limit, split=split)
     for score in scores:
         console.print(score_table(score))
     if json_out is not None:

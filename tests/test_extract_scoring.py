@@ -10,8 +10,9 @@ from extractors.scoring.common import align_tokens, read_brat
 from extractors.scoring.evaluate import evaluate_datasets
 from extractors.scoring.metrics import Counts, overlapping_tokens
 from extractors.scoring.registry import datasets, get_dataset
-from extractors.scoring.splits import is_dev
+from extractors.scoring.splits import in_split, is_dev
 from litwatch.errors import InputError
+from tests.cli_helpers import run_main
 from tests.extract_support import nlp
 
 
@@ -45,6 +46,65 @@ def test_dev_split_is_deterministic_and_about_a_fifth() -> None:
     flags = [is_dev(pmid) for pmid in range(10_000, 12_000)]
     assert flags == [is_dev(pmid) for pmid in range(10_000, 12_000)]
     assert 0.17 < sum(flags) / len(flags) < 0.23
+
+
+def test_train_split_is_the_complement_of_dev() -> None:
+    pmids = range(20_000, 20_500)
+    assert [in_split(pmid, "dev") for pmid in pmids] == [is_dev(pmid) for pmid in pmids]
+    assert [in_split(pmid, "train") for pmid in pmids] == [not is_dev(pmid) for pmid in pmids]
+
+
+def _brat_abstract(folder: Path, pmid: int, total: int) -> None:
+    text = f"We randomised {total} women with breast cancer to letrozole or placebo."
+    (folder / f"{pmid}.txt").write_text(text, encoding="utf-8")
+    start = text.index(str(total))
+    (folder / f"{pmid}.ann").write_text(
+        f"T1\ttotal-participants {start} {start + len(str(total))}\t{total}\n", encoding="utf-8"
+    )
+
+
+def test_pico_corpus_scores_only_the_requested_part(tmp_path: Path) -> None:
+    folder = tmp_path / "pico_corpus_breast_cancer" / "brat"
+    folder.mkdir(parents=True)
+    dev_pmid = next(p for p in range(30_000, 31_000) if is_dev(p))
+    train_pmids = [p for p in range(30_000, 31_000) if not is_dev(p)][:2]
+    _brat_abstract(folder, dev_pmid, 120)
+    for pmid in train_pmids:
+        _brat_abstract(folder, pmid, 240)
+    [dev] = evaluate_datasets(["pico_corpus"], tmp_path, nlp=nlp())
+    [train] = evaluate_datasets(["pico_corpus"], tmp_path, nlp=nlp(), split="train")
+    assert (dev.documents, train.documents) == (1, 2)
+    assert dev.split.startswith("dev = sha256-hash 20% of PMIDs")
+    assert train.split.startswith("train = sha256-hash 80% of PMIDs")
+    sample_size = next(f for f in train.fields if f.field == "sample_size")
+    assert (sample_size.support, sample_size.true_positives) == (2, 2)
+
+
+def test_all_with_train_split_means_the_datasets_that_have_one(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="Scoring dataset 'dose_interventions' has no train part"):
+        evaluate_datasets(["dose_interventions"], tmp_path, nlp=nlp(), split="train")
+    train_capable = {name for name, dataset in datasets().items() if "train" in dataset.splits}
+    assert train_capable == {"pico_corpus", "evidence_outcomes", "pico_corpus_outcomes"}
+
+
+def test_evaluate_cli_refuses_a_train_split_the_dataset_lacks(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    done = run_main(
+        monkeypatch,
+        capsys,
+        "evaluate",
+        "--dataset",
+        "rct_art",
+        "--split",
+        "train",
+        "--data",
+        str(tmp_path),
+        db_path=tmp_path / "unused.duckdb",
+    )
+    assert done.exit_code == 1
+    assert "Scoring dataset 'rct_art' has no train part (it offers: dev)." in done.stderr
+    assert "Traceback" not in done.output
 
 
 def test_align_tokens_skips_converted_quotes() -> None:

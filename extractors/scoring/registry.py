@@ -1,7 +1,9 @@
 """Scoring datasets register themselves here; one module per dataset in `extractors/scoring/datasets/`.
 
 @register_dataset("ebm_nlp_participants", description="...")
-def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore: ...
+def score(nlp: Language, scope: ScoringScope) -> DatasetScore: ...
+
+A dataset with a hash-chosen dev part also offers its training part: `splits=("dev", "train")`.
 """
 
 from __future__ import annotations
@@ -14,10 +16,26 @@ from pathlib import Path
 
 from spacy.language import Language
 
+from extractors.scoring.common import limited
 from extractors.scoring.metrics import DatasetScore
+from extractors.scoring.splits import Split, in_split
 from litwatch.errors import InputError
 
-Scorer = Callable[[Language, Path, int | None], DatasetScore]
+
+@dataclass(frozen=True)
+class ScoringScope:
+    """What a scorer reads: the shared data folder, at most `limit` documents, and which part."""
+
+    data_dir: Path
+    limit: int | None = None
+    split: Split = "dev"
+
+    def split_files(self, folder: Path, pattern: str = "*.txt") -> list[Path]:
+        """The files of a hash-split corpus in this scope's part, sorted, limited."""
+        return limited(sorted(p for p in folder.glob(pattern) if in_split(p.stem, self.split)), self.limit)
+
+
+Scorer = Callable[[Language, ScoringScope], DatasetScore]
 
 
 @dataclass(frozen=True)
@@ -25,14 +43,17 @@ class ScoringDataset:
     name: str
     description: str
     scorer: Scorer
+    splits: tuple[Split, ...]
 
 
 _DATASETS: dict[str, ScoringDataset] = {}
 
 
-def register_dataset(name: str, *, description: str) -> Callable[[Scorer], Scorer]:
+def register_dataset(
+    name: str, *, description: str, splits: tuple[Split, ...] = ("dev",)
+) -> Callable[[Scorer], Scorer]:
     def decorate(scorer: Scorer) -> Scorer:
-        _DATASETS[name] = ScoringDataset(name, description, scorer)
+        _DATASETS[name] = ScoringDataset(name, description, scorer, splits)
         return scorer
 
     return decorate

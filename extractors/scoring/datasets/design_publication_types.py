@@ -18,7 +18,7 @@ from spacy.language import Language
 from extractors.models import Design
 from extractors.scoring.common import limited, process_texts
 from extractors.scoring.metrics import DatasetScore, FieldScore, accuracy
-from extractors.scoring.registry import register_dataset
+from extractors.scoring.registry import ScoringScope, register_dataset
 from extractors.scoring.splits import is_dev
 from extractors.text import ArticleInput, make_article_doc
 from litwatch.pubmed.records import PubmedRecord
@@ -75,7 +75,8 @@ def _score_rct_texts(nlp: Language, texts: list[str], mesh: list[list[str]] | No
     "design_publication_types",
     description="Design from text+MeSH with publication types hidden, vs MEDLINE types; accuracy",
 )
-def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
+def score(nlp: Language, scope: ScoringScope) -> DatasetScore:
+    data_dir, limit = scope.data_dir, scope.limit
     fields: list[FieldScore] = []
     visible = _score_records(nlp, data_dir, limit, with_types=True)
     fields.append(accuracy("design, types visible (PubMed XML samples)", *visible, note="as `extract` runs"))

@@ -15,7 +15,7 @@ from spacy.language import Language
 
 from extractors.scoring.common import limited, process_texts, spans_of
 from extractors.scoring.metrics import Counts, DatasetScore, accuracy
-from extractors.scoring.registry import register_dataset
+from extractors.scoring.registry import ScoringScope, register_dataset
 
 DEV_FILE = Path(__file__).parents[1] / "data" / "dose_dev.jsonl"
 
@@ -24,9 +24,9 @@ DEV_FILE = Path(__file__).parents[1] / "data" / "dose_dev.jsonl"
     "dose_interventions",
     description="Dose amount+unit spans in 160 hand-checked Evidence Inference intervention strings",
 )
-def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
+def score(nlp: Language, scope: ScoringScope) -> DatasetScore:
     rows = [json.loads(line) for line in DEV_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
-    rows = limited(rows, limit)
+    rows = limited(rows, scope.limit)
     exact, overlap = Counts(), Counts()
     parsed_ok = matched = 0
     for row, corpus_doc in zip(rows, process_texts(nlp, (r["text"] for r in rows)), strict=True):

@@ -15,7 +15,7 @@ from spacy.language import Language
 
 from extractors.scoring.common import align_tokens, limited, process_texts, spans_of
 from extractors.scoring.metrics import Counts, DatasetScore, PublishedFigure, overlapping_tokens
-from extractors.scoring.registry import register_dataset
+from extractors.scoring.registry import ScoringScope, register_dataset
 
 LABELS = {"1_p": "age", "2_p": "sex", "3_p": "sample_size", "4_p": "condition"}
 
@@ -39,8 +39,8 @@ def read_conll(path: Path) -> list[tuple[str, list[str], list[str]]]:
     "ebm_nlp_participants",
     description="EBM-NLP participant sub-labels (crowd), participants_dev.conll; token-level P/R/F1",
 )
-def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
-    root = data_dir / "ebm_nlp"
+def score(nlp: Language, scope: ScoringScope) -> DatasetScore:
+    root = scope.data_dir / "ebm_nlp"
     texts = {}
     with (root / "documents" / "ebm_nlp_documents.jsonl").open(encoding="utf-8") as lines:
         for line in lines:
@@ -49,7 +49,7 @@ def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
     documents = [
         d for d in read_conll(root / "hierarchical_participants" / "participants_dev.conll") if d[0] in texts
     ]
-    documents = limited(documents, limit)
+    documents = limited(documents, scope.limit)
     counts = {label: Counts() for label in LABELS.values()}
     processed = process_texts(nlp, (texts[pmid] for pmid, _, _ in documents))
     for (pmid, tokens, labels), corpus_doc in zip(documents, processed, strict=True):

@@ -9,15 +9,13 @@ over the three classes, accuracy, and significance accuracy (significant vs not)
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from spacy.language import Language
 
 from extractors.findings.classifier import DECREASED, INCREASED, NO_DIFFERENCE
 from extractors.findings.prompts import ComparisonPrompt, answer_prompts
 from extractors.scoring.common import limited
 from extractors.scoring.metrics import DatasetScore, FieldScore, PublishedFigure, accuracy
-from extractors.scoring.registry import register_dataset
+from extractors.scoring.registry import ScoringScope, register_dataset
 from extractors.training.evidence_inference_data import EvidencePrompt, load_prompts
 
 SENTENCE_COMPONENT = "litwatch_sentences"
@@ -77,9 +75,9 @@ def scored_prompts(prompts: list[EvidencePrompt], predicted: list[str]) -> list[
 @register_dataset(
     "evidence_inference", description="Evidence Inference 2.0 validation prompts: direction/significance"
 )
-def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
-    prompts = load_prompts(data_dir, "validation")
-    prompts = limited(prompts, limit)
+def score(nlp: Language, scope: ScoringScope) -> DatasetScore:
+    prompts = load_prompts(scope.data_dir, "validation")
+    prompts = limited(prompts, scope.limit)
     findings = answer_prompts(
         _sentences(nlp, prompts), [ComparisonPrompt(p.intervention, p.comparator, p.outcome) for p in prompts]
     )

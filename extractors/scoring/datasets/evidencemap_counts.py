@@ -10,13 +10,12 @@ Count spans (whitespace tokens of the pre-tokenised text).
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from spacy.language import Language
 
 from extractors.scoring.common import limited, process_texts, read_brat, spans_of, whitespace_tokens
 from extractors.scoring.metrics import Counts, DatasetScore, accuracy, overlapping_tokens
-from extractors.scoring.registry import register_dataset
+from extractors.scoring.registry import ScoringScope, register_dataset
 
 NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 
@@ -25,10 +24,10 @@ NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
     "evidencemap_counts",
     description="EvidenceMap General: sample size vs largest Count per abstract; Count token F1",
 )
-def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
-    root = data_dir / "evidencemap_rct" / "General"
+def score(nlp: Language, scope: ScoringScope) -> DatasetScore:
+    root = scope.data_dir / "evidencemap_rct" / "General"
     files = sorted(root.glob("*.txt"))
-    files = limited(files, limit)
+    files = limited(files, scope.limit)
     texts = [p.read_text(encoding="utf-8") for p in files]
     scored = correct = correct_any = 0
     tokens_counts = Counts()

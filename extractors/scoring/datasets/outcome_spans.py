@@ -1,4 +1,5 @@
-"""Outcome span scores on the hash-chosen dev parts of EvidenceOutcomes and the PICO corpus.
+"""Outcome span scores on the hash-chosen dev parts of EvidenceOutcomes and the PICO corpus (or, on
+request, their training parts).
 
 Span level, exact (same start and end) and overlap (a predicted span counts as correct when it overlaps
 a gold span, a gold span as found when a predicted span overlaps it), and token level (whitespace
@@ -7,14 +8,12 @@ tokens inside gold vs predicted spans). Predicted spans are `doc.spans["outcome"
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from spacy.language import Language
 
-from extractors.scoring.common import limited, process_texts, read_brat, spans_of, whitespace_tokens
+from extractors.scoring.common import process_texts, read_brat, spans_of, whitespace_tokens
 from extractors.scoring.metrics import Counts, DatasetScore, FieldScore, PublishedFigure, overlapping_tokens
-from extractors.scoring.registry import register_dataset
-from extractors.scoring.splits import is_dev
+from extractors.scoring.registry import ScoringScope, register_dataset
+from extractors.scoring.splits import hash_split_label
 from extractors.training.outcome_corpus import BRAT_OUTCOME_LABELS, CORPUS_DIRS
 
 Span = tuple[int, int]
@@ -49,17 +48,14 @@ def overlap_score(gold: list[list[Span]], predicted: list[list[Span]]) -> FieldS
 
 def score_outcome_spans(
     nlp: Language,
-    data_dir: Path,
-    limit: int | None,
+    scope: ScoringScope,
     corpus: str,
     dataset: str,
     description: str,
     published: list[PublishedFigure] | None = None,
 ) -> DatasetScore:
-    """Exact, overlap and token scores of the outcome spans on the dev part of one BRAT corpus."""
-    files = limited(
-        sorted(p for p in (data_dir / CORPUS_DIRS[corpus]).glob("*.txt") if is_dev(p.stem)), limit
-    )
+    """Exact, overlap and token scores of the outcome spans on one part of one BRAT corpus."""
+    files = scope.split_files(scope.data_dir / CORPUS_DIRS[corpus])
     texts = [p.read_text(encoding="utf-8") for p in files]
     exact, tokens_counts = Counts(), Counts()
     golds: list[list[Span]] = []
@@ -86,7 +82,7 @@ def score_outcome_spans(
     return DatasetScore(
         dataset=dataset,
         description=description,
-        split=f"dev = sha256-hash 20% of PMIDs ({len(files)} abstracts); the model trains on the rest",
+        split=f"{hash_split_label(scope.split, len(files))}; the model trains on the train part",
         documents=len(files),
         fields=fields,
         published=published or [],
@@ -94,13 +90,14 @@ def score_outcome_spans(
 
 
 @register_dataset(
-    "evidence_outcomes", description="EvidenceOutcomes (500 RCT abstracts), hash dev split: outcome spans"
+    "evidence_outcomes",
+    description="EvidenceOutcomes (500 RCT abstracts), hash dev split: outcome spans",
+    splits=("dev", "train"),
 )
-def score_evidence_outcomes(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
+def score_evidence_outcomes(nlp: Language, scope: ScoringScope) -> DatasetScore:
     return score_outcome_spans(
         nlp,
-        data_dir,
-        limit,
+        scope,
         "evidence_outcomes",
         dataset="evidence_outcomes",
         description="EvidenceOutcomes, Weng Lab 2023/2024 (expert Outcome spans in Results + Conclusions)",
@@ -122,13 +119,14 @@ def score_evidence_outcomes(nlp: Language, data_dir: Path, limit: int | None) ->
 
 
 @register_dataset(
-    "pico_corpus_outcomes", description="PICO Corpus (breast cancer), hash dev split: outcome spans"
+    "pico_corpus_outcomes",
+    description="PICO Corpus (breast cancer), hash dev split: outcome spans",
+    splits=("dev", "train"),
 )
-def score_pico_outcomes(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
+def score_pico_outcomes(nlp: Language, scope: ScoringScope) -> DatasetScore:
     return score_outcome_spans(
         nlp,
-        data_dir,
-        limit,
+        scope,
         "pico_corpus",
         dataset="pico_corpus_outcomes",
         description="PICO Corpus, Mutinda et al. 2022 (`outcome` spans)",

@@ -1,5 +1,5 @@
 """PICO Corpus (breast-cancer RCTs, brat): sample size per abstract, and age / condition tokens, on the
-hash-chosen dev part (extractors.scoring.splits.is_dev on the PMID).
+hash-chosen dev part (extractors.scoring.splits.is_dev on the PMID), or on request the training part.
 
 Per-abstract gold sample size: the FIRST `total-participants` annotation (abstracts state the number
 randomised/enrolled before analysed subsets); abstracts with no total but with arm counts use the sum of
@@ -10,22 +10,20 @@ scored. `sample_size_any_total` also accepts any annotated total (randomised vs 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from spacy.language import Language
 
 from extractors.components.population import COUNT_DIGITS, DATA, PopulationLexicon
 from extractors.scoring.common import (
     BratEntity,
-    limited,
     process_texts,
     read_brat,
     spans_of,
     whitespace_tokens,
 )
 from extractors.scoring.metrics import Counts, DatasetScore, FieldScore, accuracy, overlapping_tokens
-from extractors.scoring.registry import register_dataset
-from extractors.scoring.splits import is_dev
+from extractors.scoring.registry import ScoringScope, register_dataset
+from extractors.scoring.splits import hash_split_label
 
 
 def parse_count(text: str, lexicon: PopulationLexicon) -> int | None:
@@ -57,11 +55,10 @@ def gold_sample_size(entities: list[BratEntity], lexicon: PopulationLexicon) -> 
 @register_dataset(
     "pico_corpus",
     description="PICO Corpus (breast cancer), hash dev split: sample size accuracy; age/condition token F1",
+    splits=("dev", "train"),
 )
-def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
-    root = data_dir / "pico_corpus_breast_cancer" / "brat"
-    files = sorted(p for p in root.glob("*.txt") if is_dev(p.stem))
-    files = limited(files, limit)
+def score(nlp: Language, scope: ScoringScope) -> DatasetScore:
+    files = scope.split_files(scope.data_dir / "pico_corpus_breast_cancer" / "brat")
     lexicon = PopulationLexicon.load(DATA / "population.yaml")
     texts = [p.read_text(encoding="utf-8") for p in files]
     correct = correct_any = scored = 0
@@ -90,7 +87,7 @@ def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
     return DatasetScore(
         dataset="pico_corpus",
         description="PICO Corpus, Mutinda et al. 2022 (expert brat annotations)",
-        split=f"dev = sha256-hash 20% of PMIDs ({len(files)} abstracts)",
+        split=hash_split_label(scope.split, len(files)),
         documents=len(files),
         fields=fields,
     )

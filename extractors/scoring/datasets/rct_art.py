@@ -20,7 +20,7 @@ from extractors.findings.statistics import to_float
 from extractors.scoring.common import limited, process_texts, spans_of
 from extractors.scoring.datasets.outcome_spans import overlap_score
 from extractors.scoring.metrics import Counts, DatasetScore, accuracy
-from extractors.scoring.registry import register_dataset
+from extractors.scoring.registry import ScoringScope, register_dataset
 
 DEV_FILE = Path("rct_art/spacy_all_domains/dev.spacy")
 RELATIONS_KEY = ("._.", "rel", None, None)
@@ -60,9 +60,9 @@ def gold_arm_directions(doc: Doc) -> list[tuple[CharSpan, CharSpan, CharSpan, st
 
 
 @register_dataset("rct_art", description="RCT-ART dev result sentences: outcome spans, arm-level direction")
-def score(nlp: Language, data_dir: Path, limit: int | None) -> DatasetScore:
-    docs = list(DocBin().from_disk(data_dir / DEV_FILE).get_docs(nlp.vocab))
-    docs = limited(docs, limit)
+def score(nlp: Language, scope: ScoringScope) -> DatasetScore:
+    docs = list(DocBin().from_disk(scope.data_dir / DEV_FILE).get_docs(nlp.vocab))
+    docs = limited(docs, scope.limit)
     exact = Counts()
     golds, predictions = [], []
     correct = total = answered = 0
