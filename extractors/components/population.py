@@ -66,13 +66,10 @@ ARM_ALLOCATION = re.compile(
     r"(?:enrolled|included)\s+in\s+the\b[^.;,()]{0,60}?\b(?:group|arm)\b)",
     re.IGNORECASE,
 )
-PART_OF = re.compile(
-    r"(?<![\w.,/-])(?P<part>\d+)\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?of\s+(?:the\s+)?(?:planned\s+|targeted\s+|eligible\s+)?$"
-)
+_PART_OF_START = r"(?<![\w.,/-])(?P<part>\d+)\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?of\s+(?:the\s+)?"
+PART_OF = re.compile(_PART_OF_START + r"(?:planned\s+|targeted\s+|eligible\s+)?$")
 # "62 (27%) of 231 patients": a part of a group, whose size is the denominator.
-DENOMINATOR = re.compile(
-    r"(?<![\w.,/-])\d+\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?of\s+(?:the\s+)?(?P<num>\d+)\b(?!\s*(?:%|\.\d))"
-)
+DENOMINATOR = re.compile(_PART_OF_START + r"(?P<num>\d+)\b(?!\s*(?:%|\.\d))")
 # The score of a result's denominator taken for an arm: weaker than any count of people stated as such.
 DENOMINATOR_ARM = 0.25
 # Words that set one group of a sentence against another.

@@ -6,12 +6,11 @@ show what the rules and models were tuned on."""
 from __future__ import annotations
 
 import hashlib
-from typing import Literal, get_args
+from typing import Literal
 
 DEV_PERCENT = 20
 
 Split = Literal["dev", "train"]
-SPLITS: tuple[Split, ...] = get_args(Split)
 
 
 def is_dev(document_id: str | int, percent: int = DEV_PERCENT) -> bool:
