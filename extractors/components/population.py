@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Span
 from extractors.components.participant_sentences import ParticipantSentences
 from extractors.components.population_conditions import ConditionFinder, ConditionLexicon, alternation
 from extractors.models import PopulationAttrs
+from extractors.phrase_regex import literal_alternation
 from extractors.text import doc_text, sentence_ranges
 
 DATA = Path(__file__).parent / "data"
@@ -169,13 +170,14 @@ class PopulationLexicon:
     def load(cls, path: Path) -> PopulationLexicon:
         data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
         words = {str(k): int(v) for k, v in data["number_words"].items()}
-        word_alt = "|".join(sorted(words, key=len, reverse=True))
+        word_alt = literal_alternation(words)
         # Atomic, so that "Thirty-seven and 36" is never cut back to "Thirty" to satisfy what follows.
         number = rf"(?>{COUNT_DIGITS}|(?:{word_alt})(?:(?:-|\s+|\s+and\s+)(?:{word_alt}))*)"
         nouns = alternation(data["population_nouns"])
         verbs = alternation(data["enrolment_verbs"])
         follow_up = alternation(data["follow_up_verbs"])
-        people = rf"{nouns}|{SINGULAR_PEOPLE}"
+        people_words = [*alternation(data["population_nouns"]).split("|"), *SINGULAR_PEOPLE.split("|")]
+        people = literal_alternation(people_words)  # scanned at every word by the condition cues
         summary_ages = [re.compile(p, FLAGS) for p in data["summary_age"]]
         return cls(
             number_words=words,

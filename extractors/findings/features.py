@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 from extractors.findings.arms import compare_arms
 from extractors.findings.spans import CharSpan
 from extractors.findings.statistics import Statistics, parse_statistics
+from extractors.phrase_regex import literal_alternation
 
 CUES_PATH = Path(__file__).with_name("cues.yaml")
 INTERVENTION_MARK = "intvx"
@@ -45,29 +46,9 @@ class Cues:
     intervention: re.Pattern[str]
 
 
-_Trie = dict[str, "_Trie"]
-
-
-def _trie_regex(node: _Trie) -> str:
-    """The alternation of a character trie. Longer continuations are tried before stopping, so the
-    longest phrase wins as in a longest-first list; shared prefixes make Python's regex engine several
-    times faster than such a list."""
-    branches = [re.escape(char) + _trie_regex(child) for char, child in sorted(node.items()) if char]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if "" in node else body
-
-
 def _phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
     """Any of the phrases as whole words, case-insensitive; the longest one wins where several match."""
-    trie: _Trie = {}
-    for phrase in phrases:
-        node = trie
-        for char in phrase.lower():
-            node = node.setdefault(char, {})
-        node[""] = {}  # a phrase ends here
-    return re.compile(r"\b(?:" + _trie_regex(trie) + r")\b", re.IGNORECASE)
+    return re.compile(r"\b(?:" + literal_alternation(phrases) + r")\b", re.IGNORECASE)
 
 
 @cache
