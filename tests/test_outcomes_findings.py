@@ -58,6 +58,20 @@ def test_no_significant_difference_wins_over_a_within_group_p_value() -> None:
     assert attrs.significant is False
 
 
+def test_a_change_within_both_groups_is_no_difference_between_them() -> None:
+    attrs = finding("HbA1c was reduced significantly in both groups at 12 weeks (P < 0.01).", "HbA1c")
+    assert (attrs.direction, attrs.significant) == ("no_change", False)
+
+
+def test_a_change_within_both_groups_that_the_arms_compare_stays_significant() -> None:
+    attrs = finding(
+        "Sleep time increased in both groups (P < 0.001), with a greater increase in the magnesium group "
+        "(P = 0.001).",
+        "Sleep time",
+    )
+    assert (attrs.direction, attrs.significant) == ("increase", True)
+
+
 def test_higher_with_placebo_is_a_decrease_for_the_intervention() -> None:
     attrs = finding(
         "Total sleep time was higher in the placebo group than in the treated group (p < 0.05).",

@@ -7,6 +7,7 @@ word, else the arms' own numbers, else the sign of a stated estimate, else the c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from extractors.findings.arms import compare_arms
@@ -41,8 +42,31 @@ def numbers_significance(context: FindingContext) -> bool | None:
     return stats.significant
 
 
+# "HbA1c was reduced significantly in both groups (P < 0.01)": a change within each arm, which says
+# nothing about a difference between them, unless the clause also compares them ("with a greater
+# increase in the A group", "compared with placebo", "between-group difference").
+_WITHIN_EACH_ARM = re.compile(
+    r"\b(?:in|within|for)\s+(?:both|all|each\s+of\s+the)\s+(?:the\s+)?(?:\w+\s+)?(?:groups|arms|cohorts)\b"
+    r"|\bboth\s+(?:groups|arms)\s+(?:had|showed|experienced|demonstrated|improved|increased|decreased|reduced)\b",
+    re.IGNORECASE,
+)
+_BETWEEN_ARMS = re.compile(
+    r"\b(?:than|compared|comparison|versus|vs|relative\s+to|between|greater|more|less|larger|smaller|higher"
+    r"|lower|superior|inferior|favou?r\w*|only)\b",
+    re.IGNORECASE,
+)
+
+
+def within_each_arm(clause: str) -> bool:
+    """Whether the clause reports a change inside every arm without comparing the arms."""
+    return _WITHIN_EACH_ARM.search(clause) is not None and _BETWEEN_ARMS.search(clause) is None
+
+
 def rule_significance(context: FindingContext) -> bool | None:
-    """Numbers when they decide and no "no significant ..." phrase contradicts them, else words, else None."""
+    """Numbers when they decide and no "no significant ..." phrase contradicts them, else words, else None;
+    a change reported within each arm is no difference between them."""
+    if within_each_arm(context.clause):
+        return False
     by_numbers = numbers_significance(context)
     by_words = read_significance_words(context.clause)
     if by_numbers is not None and not (by_numbers and by_words is False):
