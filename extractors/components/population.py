@@ -176,8 +176,8 @@ class PopulationLexicon:
         nouns = alternation(data["population_nouns"])
         verbs = alternation(data["enrolment_verbs"])
         follow_up = alternation(data["follow_up_verbs"])
-        people_words = [*alternation(data["population_nouns"]).split("|"), *SINGULAR_PEOPLE.split("|")]
-        people = literal_alternation(people_words)  # scanned at every word by the condition cues
+        # A trie, since the condition cues look for a people noun at every word.
+        people = literal_alternation([*nouns.split("|"), *SINGULAR_PEOPLE.split("|")])
         summary_ages = [re.compile(p, FLAGS) for p in data["summary_age"]]
         return cls(
             number_words=words,

@@ -1,7 +1,8 @@
 """Combine rules and the classifier into one finding: significance, then direction.
 
-Numbers decide significance where they can (p-values, CIs), words next ("did not differ"), and the
-classifier only where both are silent or disagree. Which way a significant change went: the direction
+A change reported within every arm and no comparison of the arms is no difference between them;
+otherwise numbers decide significance where they can (p-values, CIs), words next ("did not differ"), and
+the classifier only where both are silent or disagree. Which way a significant change went: the direction
 word, else the arms' own numbers, else the sign of a stated estimate, else the classifier.
 """
 
