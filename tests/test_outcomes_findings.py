@@ -63,6 +63,13 @@ def test_a_change_within_both_groups_is_no_difference_between_them() -> None:
     assert (attrs.direction, attrs.significant) == ("no_change", False)
 
 
+def test_a_change_from_baseline_under_every_treatment_is_no_difference_between_them() -> None:
+    attrs = finding(
+        "All treatments significantly reduced serum cortisol from baseline (P = 0.0001).", "serum cortisol"
+    )
+    assert (attrs.direction, attrs.significant) == ("no_change", False)
+
+
 def test_a_change_within_both_groups_that_the_arms_compare_stays_significant() -> None:
     attrs = finding(
         "Sleep time increased in both groups (P < 0.001), with a greater increase in the magnesium group "

@@ -43,12 +43,14 @@ def numbers_significance(context: FindingContext) -> bool | None:
     return stats.significant
 
 
-# "HbA1c was reduced significantly in both groups (P < 0.01)": a change within each arm, which says
-# nothing about a difference between them, unless the clause also compares them ("with a greater
-# increase in the A group", "compared with placebo", "between-group difference").
+# "HbA1c was reduced significantly in both groups (P < 0.01)", "All treatments significantly reduced ER
+# expression from baseline": a change within each arm, which says nothing about a difference between
+# them, unless the clause also compares them ("with a greater increase in the A group", "compared with
+# placebo", "between-group difference").
 _WITHIN_EACH_ARM = re.compile(
     r"\b(?:in|within|for)\s+(?:both|all|each\s+of\s+the)\s+(?:the\s+)?(?:\w+\s+)?(?:groups|arms|cohorts)\b"
-    r"|\bboth\s+(?:groups|arms)\s+(?:had|showed|experienced|demonstrated|improved|increased|decreased|reduced)\b",
+    r"|\bboth\s+(?:groups|arms)\s+(?:had|showed|experienced|demonstrated|improved|increased|decreased|reduced)\b"
+    r"|\b(?:all|both)\s+(?:treatments|regimens|interventions)\b|\bfrom\s+baseline\b",
     re.IGNORECASE,
 )
 _BETWEEN_ARMS = re.compile(
