@@ -28,6 +28,8 @@ from extractors.components import register_all
 EXTRACTORS = Path(__file__).parent
 PIPELINE_CONFIG = EXTRACTORS / "pipeline.yaml"
 PACKAGE_DIR = EXTRACTORS / "model"
+# Every extractors module that `litwatch extract` imports, and the data and model files beside them
+# (tests/test_extract_package.py checks the modules).
 VERSIONED_PATHS = (
     "components",
     "model",
@@ -44,6 +46,8 @@ VERSIONED_PATHS = (
     "findings",
     "outcome_mapping.py",
     "topic_direction.py",
+    "terms.py",
+    "phrase_regex.py",
 )
 
 
@@ -86,7 +90,8 @@ def load_pipeline() -> Language:
     return nlp
 
 
-def _versioned_files(root: Path) -> list[Path]:
+def versioned_files(root: Path = EXTRACTORS) -> list[Path]:
+    """The files whose content makes up the extractor version."""
     files: list[Path] = []
     for entry in VERSIONED_PATHS:
         path = root / entry
@@ -101,7 +106,7 @@ def content_version(root: Path = EXTRACTORS) -> str:
     """`<version in the package's meta.json>+<12 hex of sha256 over the code, config, data and model
     files of the extractors folder at root>`."""
     digest = hashlib.sha256()
-    for path in _versioned_files(root):
+    for path in versioned_files(root):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     meta = json.loads((root / PACKAGE_DIR.name / "meta.json").read_text(encoding="utf-8"))

@@ -20,7 +20,14 @@ from spacy.tokens import Doc, DocBin, Span
 from spacy.util import registry
 
 from extractors.components import register_all
-from extractors.pipeline import EXTRACTORS, PACKAGE_DIR, build_pipeline, content_version, extractor_version
+from extractors.pipeline import (
+    EXTRACTORS,
+    PACKAGE_DIR,
+    build_pipeline,
+    content_version,
+    extractor_version,
+    versioned_files,
+)
 from extractors.scoring.outcome_docbin import write_dev_docbin
 from extractors.training.package_pipeline import package
 from tests.conftest import REPO
@@ -176,6 +183,22 @@ def test_version_changes_with_the_model_and_the_config(tmp_path: Path) -> None:
     config = copy / "pipeline.yaml"
     config.write_text(config.read_text() + "\n")
     assert content_version(copy) not in {retrained, original}
+
+
+def test_every_module_that_extraction_imports_is_versioned() -> None:
+    # A fresh interpreter, so that only what `litwatch extract`'s code path imports is loaded.
+    probe = (
+        "import sys; import litwatch.extraction; from extractors.pipeline import load_pipeline; "
+        "list(load_pipeline().pipe(['Magnesium 500 mg daily reduced sleep latency (p < 0.01).'])); "
+        "print('\\n'.join(m.__file__ for n, m in sys.modules.items() "
+        "if n.startswith('extractors.') and getattr(m, '__file__', None)))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert len(loaded) > 20
+    unversioned = sorted(set(map(Path, loaded)) - set(versioned_files()))
+    assert unversioned == []
 
 
 def test_outcome_dev_docbin_holds_the_gold_spans(shared_data: Path, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ def is_dev(document_id: str | int, percent: int = DEV_PERCENT) -> bool:
 
 
 def in_split(document_id: str | int, split: Split) -> bool:
+    """Whether the document belongs to that part: dev as `is_dev` says, train the rest."""
     return is_dev(document_id) == (split == "dev")
 
 
