@@ -158,6 +158,9 @@ def test_years_are_not_counts() -> None:
         # A cluster trial's units are not its participants; people counted beside the units still are.
         ("Cluster-randomized trial of 12 primary care practices. We randomised 24 secondary schools.", None),
         ("A trial of 40 women from 12 general practices.", 40),
+        # An arm's size stated as what the arm had; the study group's is the whole sample.
+        ("The weekly arm had 52 assessable patients; the every-3-weeks arm had 51 assessable patients.", 103),
+        ("The study group consisted of 120 patients with insomnia.", 120),
     ],
 )
 def test_sample_size_rules(abstract: str, expected: int | None) -> None:

@@ -88,6 +88,13 @@ PLANNED = re.compile(r"\b(?:planned|targeted|intended|anticipated|projected)\b",
 SUMMARY_AGE_START = re.compile(r"(?:mean|median|average)\b", re.IGNORECASE)
 # "with 50 patients in each group": one arm's size.
 EACH_ARM_AFTER = re.compile(r"\s*(?:in\s+each|per|in\s+both)\s+(?:\w+\s+)?(?:group|arm)s?\b", re.IGNORECASE)
+# "The weekly arm had 52 assessable patients", "the other group consisted of 21 patients": one arm's
+# size (not "the study group consisted of 120 patients", the whole sample).
+ARM_HAS_BEFORE = re.compile(
+    r"(?<!study\s)(?<!whole\s)(?<!entire\s)(?<!total\s)\b(?:arm|group)\s+(?:had|included|comprised|"
+    r"consisted\s+of|contained)\s+$",
+    re.IGNORECASE,
+)
 ONLY_BEFORE = re.compile(r"\bonly\s+$", re.IGNORECASE)
 # Between two groups of one enrolment: "and" at the end, no verb, pool or list punctuation before it.
 JOINED_GROUP = re.compile(
@@ -351,6 +358,7 @@ class PopulationExtractor:
                 # "only 20 completed"; but "Only 16 patients ... were enrolled" is the total
                 or (ONLY_BEFORE.search(before[-8:]) and not lex.enrolment_after.match(after_noun))
                 or EACH_ARM_AFTER.match(after_noun)
+                or ARM_HAS_BEFORE.search(before)
             ):
                 score = 0.5
             elif EVENT_AFTER_ALLOCATION.match(after_noun):
