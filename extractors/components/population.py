@@ -150,6 +150,7 @@ class Count:
 @dataclass(frozen=True)
 class PopulationLexicon:
     number_words: dict[str, int]
+    has_number: re.Pattern[str]
     count: re.Pattern[str]
     arm: re.Pattern[str]
     bare_enrolment: re.Pattern[str]
@@ -188,6 +189,8 @@ class PopulationLexicon:
         summary_ages = [re.compile(p, FLAGS) for p in data["summary_age"]]
         return cls(
             number_words=words,
+            # Every count pattern starts its number at a word boundary: a digit or a number word.
+            has_number=re.compile(rf"\d|\b(?:{word_alt})", FLAGS),
             count=re.compile(
                 # Not a rate ("4.30 per 1000 women-years").
                 rf"(?<![\w.,/±≤≥<>~-])(?<!\bper\s)(?P<num>{number})\s+{data['noun_modifiers']}(?:{nouns})\b"
@@ -345,6 +348,8 @@ class PopulationExtractor:
     def counts(self, sentence: str) -> list[Count]:
         """Candidate sample sizes in one sentence, scored."""
         lex = self.lexicon
+        if not lex.has_number.search(sentence):
+            return []  # half the sentences: skips the count patterns' scans
         found: list[Count] = []
         for match in lex.count.finditer(sentence):
             before = sentence[: match.start()]
