@@ -188,17 +188,27 @@ def test_age_range_and_group() -> None:
         ("Women older than 60 were eligible.", "older than 60"),
         ("Patients aged 65 and over were included.", "aged 65 and over"),
         ("Adults aged 18 years or older were enrolled.", "aged 18 years or older"),
+        ("Participants were on average 46.2 (SD = 11.4) years old.", "46.2 (SD = 11.4) years old"),
+        ("We recruited 39 women [mean age (y) 51.9 ± 8.8].", "51.9 ± 8.8"),
+        ("Baseline mean [SD] age was 63.4 (7.2) years.", "63.4 (7.2) years"),
     ],
 )
 def test_age_value_forms(abstract: str, span: str) -> None:
     assert span in labelled(rules_only(abstract), "population", "age")[0]
 
 
-def test_durations_are_not_ages() -> None:
-    assert (
-        labelled(rules_only("Patients were followed for 10 to 15 years after surgery."), "population", "age")
-        == []
-    )
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        "Patients were followed for 10 to 15 years after surgery.",
+        "Women who had completed ≥4 years of endocrine therapy were eligible.",
+        "Women who were menopausal for >1 year took part.",
+        "Survivors treated for at least 5 years were included.",
+        "Most patients had Child-Pugh A cirrhosis.",
+    ],
+)
+def test_durations_and_names_are_not_ages(abstract: str) -> None:
+    assert labelled(rules_only(abstract), "population", "age") == []
 
 
 def test_mean_age() -> None:
