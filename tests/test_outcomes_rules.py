@@ -66,6 +66,16 @@ def test_higher_compared_to_participants_in_comparator_is_an_increase() -> None:
     assert _direction(text, "dropout", "drug A", "placebo") == "increase"
 
 
+def test_the_comparator_as_the_clause_subject_describes_every_change_word() -> None:
+    text = (
+        "The combination group had a lower propofol dose (378 mg vs 466 mg, p<0.012), "
+        "a longer mean recovery time (10.5 minutes vs 7.9 minutes, p=0.027)."
+    )
+    assert _direction(text, "mean recovery time", "", "combination group") == "decrease"
+    # As the intervention, the subject leaves the word's direction as it stands.
+    assert _direction(text, "mean recovery time", "combination group", "") == "increase"
+
+
 def test_non_significantly_reduced_is_not_significant() -> None:
     assert read_significance_words("Deaths were non-significantly reduced in the drug A group.") is False
 

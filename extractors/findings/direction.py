@@ -44,6 +44,12 @@ _SIZE_UP = {"greater", "larger", "bigger", "more", "higher"}
 _CHANGE_DOWN = ("reduction", "decrease", "decline", "drop", "fall", "loss")
 _CHANGE_UP = ("increase", "gain", "rise")
 _SUBJECT_BREAK = re.compile(r"[,;()]")
+# An arm that opens a clause as its subject: up to this many words before it, then a verb of having.
+_SUBJECT_LEAD_WORDS = 4
+_SUBJECT_VERB_AFTER = re.compile(
+    r"[\w\s-]{0,25}?\b(?:had|has|have|showed|experienced|demonstrated|achieved|reported|required|needed)\b",
+    re.IGNORECASE,
+)
 ARM_WINDOW = 60
 # "X decreased, while Y increased": a direction word in another clause describes another outcome, so it
 # counts as this much farther away than it is.
@@ -106,7 +112,18 @@ def _flipped(
         for name, span in arms.items()
         if 0 <= cue_start - span.end <= ARM_WINDOW and not _SUBJECT_BREAK.search(text[span.end : cue_start])
     )
-    return bool(before) and before[-1][1] == "comparator"
+    if before:
+        return before[-1][1] == "comparator"
+    # "The combination group had a lower dose (...), a longer recovery time": the arm that opens the
+    # clause as its subject describes every change word of it.
+    subjects = [
+        name
+        for name, span in arms.items()
+        if span.end <= cue_start
+        and len(text[: span.start].split()) <= _SUBJECT_LEAD_WORDS
+        and _SUBJECT_VERB_AFTER.match(text, span.end)
+    ]
+    return subjects == ["comparator"]
 
 
 def _distance(text: str, anchor: int, position: int) -> int:
