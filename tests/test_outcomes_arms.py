@@ -55,3 +55,11 @@ def test_versus_pair_before_two_arms_named_together() -> None:
     text = "The incision length was 12.9 cm versus 8.9 (p < 0.05) in the SaphLITE and Clearglide groups."
     assert _compare(text, "SaphLITE", "Clearglide") == "increase"
     assert _compare(text, "Clearglide", "SaphLITE") == "decrease"
+
+
+def test_a_range_in_brackets_after_the_unit_is_not_the_next_arms_result() -> None:
+    # Read as results, "84" and "11.6" (the ranges' lower ends) went to the wrong arms and turned the answer.
+    text = "Times were 92 hours (84-114 hours) for drug A users and 138 hours (105-164 hours) for drug B."
+    assert _compare(text, "drug A", "drug B") == "decrease"
+    text = "Times were 9.8 min (IQR 8 to 12.3) for drug A, and 14.3 min (11.6 to 17.0) for drug B."
+    assert _compare(text, "drug A", "drug B") == "decrease"

@@ -30,8 +30,11 @@ _NOT_RESULT_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _RANGE_DASH = re.compile(r"\d\s*$")
-# "49.4 (3.0)", "17 (27.4%)": the bracketed number spreads or restates the result before it.
-_BRACKET_AFTER_NUMBER = re.compile(r"\s*%?\s*[(\[]\s*$")
+# "49.4 (3.0)", "17 (27.4%)", "92 hours (84-114 hours)": the bracketed number spreads or restates the
+# result before it, its unit between them or not.
+_BRACKET_AFTER_NUMBER = re.compile(
+    r"\s*%?\s*(?:(?!(?:and|or|versus|vs|than|but)\b)[^\W\d][\w/·.μµ-]{0,12}\s*)?[(\[]\s*$", re.IGNORECASE
+)
 # "3.6 cm (range, 2-6) in the ", "95.9% of patients in the ", "6.9 (3.0) mm Hg for the ": a number, its
 # bracket and unit (a few words), then a preposition that names the arm next.
 _ATTACHED_BEFORE_ARM = re.compile(
