@@ -29,6 +29,12 @@ def test_greater_reduction_is_a_decrease() -> None:
     assert _direction("Pain scores showed a greater reduction with drug A.", "Pain scores") == "decrease"
 
 
+def test_more_than_after_a_change_verb_is_how_much_it_changed() -> None:
+    text = "Both drug A doses reduced 24-h SBP more than drug B (-26.4 versus -20.7 mmHg)."
+    assert _direction(text, "SBP", "drug A", "drug B") == "decrease"
+    assert _direction("Drug A raised HDL more than drug B.", "HDL", "Drug A", "drug B") == "increase"
+
+
 def test_smaller_increase_is_a_decrease() -> None:
     assert _direction("Drug A gave a smaller increase in weight.", "weight") == "decrease"
 

@@ -41,6 +41,9 @@ _COMPOUND = re.compile(
 # "more than 20% less", "fewer than 5 visits": a quantity bound, not which way the outcome moved.
 _QUANTITY_AFTER = re.compile(r"\s+than\s+(?:\d|a\b|an\b|one\b|half\b|twice\b)", re.IGNORECASE)
 _SIZE_UP = {"greater", "larger", "bigger", "more", "higher"}
+_DEGREE_THAN = re.compile(r"(?:more|further)\s+than\b", re.IGNORECASE)
+# Between a change verb and its degree word: the outcome, a few words with no punctuation.
+_DEGREE_AFTER_VERB = re.compile(r"(?:\s+[\w/-]+){1,4}\s+")
 _CHANGE_DOWN = ("reduction", "decrease", "decline", "drop", "fall", "loss")
 _CHANGE_UP = ("increase", "gain", "rise")
 _SUBJECT_BREAK = re.compile(r"[,;()]")
@@ -80,7 +83,16 @@ def _direction_words(text: str) -> tuple[tuple[int, int, RuleDirection], ...]:
             quantity = _QUANTITY_AFTER.match(text, match.end())
             if not inside and not quantity and not _negated(text, match.start()):
                 found.append((match.start(), match.end(), direction))  # type: ignore[arg-type]
-    return tuple(sorted(found))
+    found.sort()
+    # "reduced 24-h SBP more than OLM/HCTZ": "more" says how much the verb before it changed the outcome.
+    return tuple(
+        word
+        for index, word in enumerate(found)
+        if not (
+            _DEGREE_THAN.match(text, word[0])
+            and any(_DEGREE_AFTER_VERB.fullmatch(text, end, word[0]) for _, end, _ in found[:index])
+        )
+    )
 
 
 def _negated(text: str, start: int) -> bool:
