@@ -33,6 +33,9 @@ def test_more_than_after_a_change_verb_is_how_much_it_changed() -> None:
     text = "Both drug A doses reduced 24-h SBP more than drug B (-26.4 versus -20.7 mmHg)."
     assert _direction(text, "SBP", "drug A", "drug B") == "decrease"
     assert _direction("Drug A raised HDL more than drug B.", "HDL", "Drug A", "drug B") == "increase"
+    # Past punctuation "more" is no longer the earlier word's degree: it is the direction of its own outcome.
+    text = "Drug A decreased LDL, but HDL was more than with drug B."
+    assert _direction(text, "HDL", "Drug A", "drug B") == "increase"
 
 
 def test_smaller_increase_is_a_decrease() -> None:

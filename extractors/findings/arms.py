@@ -30,16 +30,16 @@ _NOT_RESULT_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _RANGE_DASH = re.compile(r"\d\s*$")
+# A unit or short word after a number ("hours", "mm Hg"), never a conjunction that moves on to the next arm.
+_UNIT_WORD = r"(?!(?:and|or|versus|vs|compared|than|whereas|but)\b)[^\W\d][\w/·.μµ-]{0,12}(?![\w/·.μµ-])"
 # "49.4 (3.0)", "17 (27.4%)", "92 hours (84-114 hours)": the bracketed number spreads or restates the
 # result before it, its unit between them or not.
-_BRACKET_AFTER_NUMBER = re.compile(
-    r"\s*%?\s*(?:(?!(?:and|or|versus|vs|than|but)\b)[^\W\d][\w/·.μµ-]{0,12}\s*)?[(\[]\s*$", re.IGNORECASE
-)
+_BRACKET_AFTER_NUMBER = re.compile(r"\s*%?\s*(?:" + _UNIT_WORD + r"\s*)?[(\[]\s*$", re.IGNORECASE)
 # "3.6 cm (range, 2-6) in the ", "95.9% of patients in the ", "6.9 (3.0) mm Hg for the ": a number, its
 # bracket and unit (a few words), then a preposition that names the arm next.
 _ATTACHED_BEFORE_ARM = re.compile(
     r"^\s*%?\s*(?:\([^()]{0,40}\)\s*)?"
-    r"(?:(?!(?:and|or|versus|vs|compared|than|whereas|but)\b)[^\W\d][\w/·.μµ-]{0,12}(?![\w/·.μµ-])\s*){0,3}?"
+    r"(?:" + _UNIT_WORD + r"\s*){0,3}?"
     r"(?:\([^()]{0,40}\)\s*)?\b(?:in|for|with|among|on|receiving|after|by)\s+(?:the\s+)?(?:[a-z]+\s+)?$",
     re.IGNORECASE,
 )
