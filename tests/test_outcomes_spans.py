@@ -10,8 +10,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.components import register_all
-from extractors.components.outcomes import outcome_ranges
+from extractors.components.outcomes import OutcomeSpans, outcome_ranges, softmax
 from extractors.extensions import register_extensions
+from extractors.pipeline import load_pipeline
 from extractors.text import ArticleInput, make_article_doc
 
 LABELS = ("B", "I", "O")
@@ -107,3 +108,36 @@ def test_a_link_word_alone_is_no_outcome_and_a_glued_one_stays() -> None:
         "Pain",
         "on-treatment hemoglobin",
     ]
+
+
+STRUCTURED = (
+    "BACKGROUND: Poor sleep is common in older adults and magnesium may help.\n"
+    "METHODS: We randomised 46 adults to magnesium 500 mg daily or placebo for 8 weeks.\n"
+    "RESULTS: Sleep onset latency fell more with magnesium than with placebo (P = 0.02), and sleep "
+    "efficiency rose; serum renin did not differ.\n"
+    "CONCLUSIONS: Magnesium improved insomnia severity index scores."
+)
+
+
+def test_the_tagger_reads_the_results_tail_and_tags_it_as_it_tags_the_whole_doc() -> None:
+    nlp = load_pipeline()
+    title = "Magnesium and sleep in older adults"
+    doc = make_article_doc(nlp, ArticleInput(title=title, abstract=STRUCTURED))
+    for name, component in nlp.pipeline:
+        if name == "litwatch_outcomes":
+            break
+        doc = component(doc)
+    outcomes = nlp.get_pipe("litwatch_outcomes")
+    assert isinstance(outcomes, OutcomeSpans)
+    tail = outcomes.tagged_tail(doc)
+    results = next(token.i for token in doc if token.text == "RESULTS")
+    # Title, background and methods are skipped, all but the tokens the first results tags look at.
+    assert 0 < tail.start == results - outcomes.receptive_field and tail.end == len(doc)
+    whole = softmax(np.asarray(outcomes.tagger.model.predict([doc])[0]))
+    read = softmax(np.asarray(outcomes.tagger.model.predict([tail])[0]))
+    np.testing.assert_allclose(read[results - tail.start :], whole[results:], atol=1e-5)
+    tagged = outcomes(doc)
+    assert [(span.start, span.end) for span in tagged.spans["outcome"]] == outcome_ranges(
+        doc, whole, outcomes.labels, outcomes.min_probability
+    )
+    assert tagged.spans["outcome"], "the fixture names outcomes the tagger finds"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -146,12 +147,15 @@ def outcome_ranges(
     doc: Doc, probabilities: np.ndarray, labels: tuple[str, ...], min_probability: float
 ) -> list[tuple[int, int]]:
     """Token ranges of the outcomes in the results sentences of `doc`, from the tagger's per-token
-    B/I/O probabilities over the whole doc: widened to whole words, trimmed of edge punctuation, link
-    words and an unclosed bracket's tail, link words alone dropped, pieces of one word merged."""
+    B/I/O probabilities over the doc's last `len(probabilities)` tokens (the whole doc, or a tail that
+    holds the results sentences): widened to whole words, trimmed of edge punctuation, link words and
+    an unclosed bracket's tail, link words alone dropped, pieces of one word merged."""
+    first_scored = len(doc) - len(probabilities)
     ranges: list[tuple[int, int]] = []
     for sentence in results_sentences(doc, _abstract_start(doc)):
         sent_start = sentence[0]
-        for start, end in bio_spans(probabilities[sent_start : sentence[1]], labels, min_probability):
+        sent_scores = probabilities[sent_start - first_scored : sentence[1] - first_scored]
+        for start, end in bio_spans(sent_scores, labels, min_probability):
             span = trimmed(doc, *whole_words(doc, sent_start + start, sent_start + end, sentence))
             if span is None:
                 continue
@@ -160,6 +164,17 @@ def outcome_ranges(
                 span = (previous[0], max(previous[1], span[1]))
             ranges.append(span)
     return [span for span in (cleaned(doc, *r) for r in ranges) if span is not None]
+
+
+@dataclass(frozen=True)
+class DocTail:
+    """Tokens `start`:`end` of `doc`, as the tagger's feature extractor reads a span (its
+    `doc.doc.to_array(columns)[doc.start:doc.end]` branch) without copying it out. Not a `Span`:
+    `Span.to_array` refuses the attribute names the extractor passes."""
+
+    doc: Doc
+    start: int
+    end: int
 
 
 class OutcomeSpans:
@@ -180,6 +195,10 @@ class OutcomeSpans:
         assert isinstance(tagger, Tagger)
         self.tagger = tagger
         self.labels = tuple(tagger.labels)
+        # A tag depends on the tokens within window x depth of it (each encoder layer widens the
+        # view by its window; the embedding reads each token alone).
+        encoder = self.trained.nlp.config["components"][TAGGER_NAME]["model"]["tok2vec"]["encode"]
+        self.receptive_field = int(encoder["window_size"]) * int(encoder["depth"])
         self.min_probability = (
             self.configured_min_probability
             if self.configured_min_probability is not None
@@ -204,13 +223,20 @@ class OutcomeSpans:
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
 
+    def tagged_tail(self, doc: Doc) -> DocTail:
+        """The part of `doc` the tagger must read: from its first results sentence, less the tokens
+        that sentence's first tags see before it, to the end (results run to the end of the
+        abstract). Title and methods of a structured abstract are skipped: the tags of the results
+        are the same as when the whole doc is read, at a fraction of the cost."""
+        sentences = results_sentences(doc, _abstract_start(doc))
+        first = sentences[0][0] if sentences else len(doc)
+        return DocTail(doc, max(0, first - self.receptive_field), len(doc))
+
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
         """Tag the results sentences of a whole batch of docs at once (one model call per batch)."""
         loaded(self.trained, "litwatch_outcomes")
         for batch in minibatch(docs, size=batch_size):
-            # The whole docs go through the model (copying sentences out costs more than the extra
-            # tokens); only the results sentences are decoded.
-            logits = self.tagger.model.predict(list(batch)) if batch else []
+            logits = self.tagger.model.predict([self.tagged_tail(doc) for doc in batch]) if batch else []
             for doc, doc_logits in zip(batch, logits, strict=True):
                 probabilities = softmax(np.asarray(doc_logits))
                 outcomes = [
