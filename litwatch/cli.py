@@ -20,6 +20,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode="markdown",
 )
 # Piped output (CI logs, `| less`) gets wide tables instead of rich's 80-column default.
 console = Console(width=None if sys.stdout.isatty() else 120)
@@ -83,8 +84,9 @@ def sql_command(
 
     Prints a table, CSV or JSON. The file is opened read-only, and write
     statements (INSERT, UPDATE, DELETE, CREATE, COPY, ATTACH, SET, ...) are
-    refused before anything runs. Tables: articles, article_versions,
-    topic_articles, runs, imports (see the data dictionary in the README).
+    refused before anything runs. Tables and views (each in the README's data
+    dictionaries): articles, article_versions, topic_articles, imports, runs;
+    mentions, doses, populations, studies, outcomes; summaries, flags, digests.
 
     Example: litwatch sql "SELECT pmid, title FROM articles LIMIT 5" --format csv
     """
