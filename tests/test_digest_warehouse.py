@@ -146,3 +146,15 @@ def test_latest_run_and_has_run(con: duckdb.DuckDBPyConnection) -> None:
     new_run(con, "other-topic")
     assert store.latest_run(con, TOPIC) == second
     assert store.has_run(con, TOPIC, first) and not store.has_run(con, TOPIC, "nope")
+
+
+def test_a_population_naming_both_sexes_or_part_of_one_is_mixed(con: duckdb.DuckDBPyConnection) -> None:
+    run = new_run(con, TOPIC)
+    both = (("sex", "men", {"sex": "male"}), ("sex", "women", {"sex": "female"}))
+    part = (("sex", "males", {"sex": "mixed"}), ("age", "children", {"age_group": "children"}))
+    only = (("sex", "women", {"sex": "female"}), ("sex", "women", {"sex": "female"}))
+    for pmid, populations in ((10, both), (20, part), (30, only)):
+        add_paper(con, TOPIC, run, Paper(pmid, f"Paper {pmid}", populations=populations))
+    items = {item.pmid: item for item in store.digest_for_run(con, TOPIC, run, intervention=MAGNESIUM).new}
+    assert (items[10].population_lines, items[20].population_lines) == ((), ("children",))
+    assert items[30].population_lines == ("women",)

@@ -315,3 +315,19 @@ def test_participant_sentences_model_is_deterministic_and_bounded() -> None:
     ranges = [(0, 40), (41, len(text))]
     assert gate.flags(text, ranges, 0) == [True, False]
     assert 0.0 < gate.probability(["bias"]) < 1.0
+
+
+@pytest.mark.parametrize(
+    ("abstract", "sex"),
+    [
+        ("We randomised 120 participants (65% women) with insomnia.", "mixed"),
+        ("A total of 200 adults (women, 58.5%) were randomised.", "mixed"),
+        ("Data came from 18 children who completed the study (11 males, age range 2 to 15 years).", "mixed"),
+        ("We randomised 120 women with insomnia.", "female"),
+        ("Sixty women were randomised (30 women per arm).", "female"),
+        ("A total of 40 children (40 boys) were randomised.", "male"),
+    ],
+)
+def test_a_sex_word_counting_part_of_the_participants_is_mixed(abstract: str, sex: str) -> None:
+    doc = rules_only(abstract)
+    assert {s._.population.sex for s in doc.spans["population"] if s.label_ == "sex"} == {sex}

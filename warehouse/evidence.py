@@ -93,11 +93,14 @@ def _notices(comments_json: str | None) -> list[Notice]:
 
 
 def _merged_population(rows: list[tuple[str | None, ...]]) -> list[Population]:
-    """One population per study: the first age group, sex, condition and setting the abstract names."""
+    """One population per study: the first age group, condition and setting the abstract names; its sex
+    is mixed where the abstract names both sexes or counts one sex as a part ("65% women")."""
     fields = ("age_group", "sex", "condition", "setting")
-    merged = Population.model_validate(
-        {name: next((row[i] for row in rows if row[i]), None) for i, name in enumerate(fields)}
-    )
+    first = {name: next((row[i] for row in rows if row[i]), None) for i, name in enumerate(fields)}
+    sexes = {row[1] for row in rows if row[1]}
+    if len(sexes) > 1:
+        first["sex"] = "mixed"
+    merged = Population.model_validate(first)
     return [merged] if merged.describe() or merged.setting else []
 
 

@@ -71,6 +71,13 @@ _PART_OF_START = r"(?<![\w.,/-])(?P<part>\d+)\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s
 PART_OF = re.compile(_PART_OF_START + r"(?:planned\s+|targeted\s+|eligible\s+)?$")
 # "62 (27%) of 231 patients": a part of a group, whose size is the denominator.
 DENOMINATOR = re.compile(_PART_OF_START + r"(?P<num>\d+)\b(?!\s*(?:%|\.\d))")
+# A sex word that counts only part of the participants: "65% women", "women (65%)", "(11 males, aged ...)".
+SHARE_BEFORE = re.compile(r"(?P<percent>\d+(?:\.\d+)?)\s*%\s*(?:(?:were|are)\s+)?$")
+SHARE_AFTER = re.compile(r"^\s*[(,]\s*(?:n\s*=\s*)?(?:\d+\s*[,;]\s*)?(?P<percent>\d+(?:\.\d+)?)\s*%")
+# A count opening a parenthesis or following a comma inside one: a breakdown, not an enrolment.
+PART_COUNT_BEFORE = re.compile(r"\([^()]*?(?<![\w.])(?P<count>\d+)\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?$")
+# "(30 women per arm)": an arm's count, so the arms are all of that sex.
+PER_ARM_AFTER = re.compile(r"\s*(?:per|each|in\s+(?:each|both|every|the)\b)", re.IGNORECASE)
 # The score of a result's denominator taken for an arm: weaker than any count of people stated as such.
 DENOMINATOR_ARM = 0.25
 # Words that set one group of a sentence against another.
@@ -283,6 +290,25 @@ class PopulationLexicon:
         return total + current
 
 
+def _share(before: str, after: str) -> float | None:
+    """The percentage stated beside a sex word ("65% women", "women (65%)"), if any."""
+    match = SHARE_BEFORE.search(before) or SHARE_AFTER.match(after)
+    return float(match["percent"]) if match else None
+
+
+def _mark_partial_sex_counts(spans: list[Span], text: str, sample_size: int | None) -> None:
+    """A sex word counted in a breakdown smaller than the sample ("(11 males, ...)" of 18) is mixed."""
+    if sample_size is None:
+        return
+    for span in spans:
+        if span.label_ != "sex" or span._.population.sex == "mixed":
+            continue
+        match = PART_COUNT_BEFORE.search(text, max(0, span.start_char - 80), span.start_char)
+        per_arm = PER_ARM_AFTER.match(text, span.end_char) is not None
+        if match and int(match["count"]) < sample_size and not per_arm:
+            span._.population = PopulationAttrs(sex="mixed")
+
+
 class PopulationExtractor:
     def __init__(
         self, lexicon: PopulationLexicon, participant_sentences: ParticipantSentences | None
@@ -326,6 +352,7 @@ class PopulationExtractor:
                 self._add(doc, spans, base, start, stop, "age", attrs)
         doc.spans["population"] = spans
         doc._.sample_size = self.sample_size(counts_by_sentence)
+        _mark_partial_sex_counts(spans, text, doc._.sample_size)
         return doc
 
     def _participant_ranges(
@@ -574,7 +601,10 @@ class PopulationExtractor:
         found.extend(("age", start, end, attrs) for start, end, attrs in ages)
         for sex, pattern in self.lexicon.sexes:
             for match in pattern.finditer(sentence):
-                found.append(("sex", match.start(), match.end(), PopulationAttrs(sex=sex)))  # type: ignore[arg-type]
+                share = _share(sentence[: match.start()], sentence[match.end() :])
+                mixed = share is not None and share < 100
+                attrs = PopulationAttrs(sex="mixed" if mixed else sex)  # type: ignore[arg-type]
+                found.append(("sex", match.start(), match.end(), attrs))
         for start, end in self.conditions.spans(sentence):
             found.append(("condition", start, end, PopulationAttrs(condition=sentence[start:end].lower())))
         return found
