@@ -161,6 +161,11 @@ def test_years_are_not_counts() -> None:
         # An arm's size stated as what the arm had; the study group's is the whole sample.
         ("The weekly arm had 52 assessable patients; the every-3-weeks arm had 51 assessable patients.", 103),
         ("The study group consisted of 120 patients with insomnia.", 120),
+        # A sample counted by sex is summed; a total beside its breakdown stays the total.
+        ("Subjects (128 boys, 21 girls) had a mean age of 9.3 years.", 149),
+        ("We enrolled 30 men and 28 women with insomnia.", 58),
+        ("Swimmers (three females and six males; aged 21-26 yr) performed time trials.", 9),
+        ("We studied 76 patients (26 men and 50 women) with cirrhosis.", 76),
     ],
 )
 def test_sample_size_rules(abstract: str, expected: int | None) -> None:

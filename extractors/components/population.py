@@ -103,6 +103,12 @@ ARM_HAS_BEFORE = re.compile(
     re.IGNORECASE,
 )
 ONLY_BEFORE = re.compile(r"\bonly\s+$", re.IGNORECASE)
+# "128 boys, 21 girls", "26 men and 50 women", "10 males/26 females": a sample counted by sex.
+_MALE, _FEMALE = r"(?:men|males?|boys)", r"(?:women|females?|girls)"
+SEX_COUNT_JOIN = re.compile(
+    rf"\s+(?:(?P<male>{_MALE})|{_FEMALE})\b\s*(?:,\s*(?:and\s+)?|;\s*|/\s*|\s+and\s+)", re.IGNORECASE
+)
+SEX_COUNT_NOUN = re.compile(rf"\s+(?:(?P<male>{_MALE})|{_FEMALE})\b", re.IGNORECASE)
 # Between two groups of one enrolment: "and" at the end, no verb, pool or list punctuation before it.
 JOINED_GROUP = re.compile(
     r"(?:(?!\b(?:were|was|had|have|has|is|are|received|underwent|completed|screened|assessed|eligible|"
@@ -482,7 +488,7 @@ class PopulationExtractor:
             # "randomized to control (...; 41 patients), low dose (...; 38 patients) or ...": the arms.
             found = [Count(c.value, c.start, c.end, 0.5) if c in bare else c for c in found]
         found = self._joined_groups(sentence, sorted(found, key=lambda c: c.start))
-        return self._pools_as_totals(sentence, found)
+        return self._sex_breakdowns(sentence, self._pools_as_totals(sentence, found))
 
     def _denominators_as_arms(self, sentence: str, counts: list[Count]) -> list[Count]:
         """ "62 (27%) of 231 patients survived with A and 63 (27%) of 232 with control": two groups'
@@ -516,6 +522,29 @@ class PopulationExtractor:
             else:
                 joined.append(count)
         return joined
+
+    @staticmethod
+    def _sex_breakdowns(sentence: str, counts: list[Count]) -> list[Count]:
+        """ "Subjects (128 boys, 21 girls) had a mean age of 9.3", "We enrolled 30 men and 28 women": a count
+        of one sex followed by a bare count of the other is one sample, scored as the first; a total stated
+        beside them ("76 patients (26 men and 50 women)") stays."""
+        merged: list[Count] = []
+        for count in counts:
+            first = merged[-1] if merged else None
+            join = SEX_COUNT_JOIN.fullmatch(sentence, first.end, count.start) if first else None
+            noun = SEX_COUNT_NOUN.match(sentence, count.end)
+            if (
+                first is not None
+                and join is not None
+                and noun is not None
+                and first.score >= 1.0
+                and count.score == 1.0
+                and (join["male"] is None) != (noun["male"] is None)
+            ):
+                merged[-1] = Count(first.value + count.value, first.start, first.end, first.score)
+            else:
+                merged.append(count)
+        return merged
 
     @staticmethod
     def _pools_as_totals(sentence: str, counts: list[Count]) -> list[Count]:
