@@ -260,6 +260,9 @@ def test_condition_phrases(abstract: str, condition: str) -> None:
         # A phrase after "women with" that names no disease is no condition.
         ("Women with extremity volume among survivors were measured.", []),
         ("We enrolled women with mindfulness-based stress reduction experience.", []),
+        # Before a people noun: not a verb whose object the people are, nor "patient-" of a compound.
+        ("Exercise benefits patients with cancer, but trials in them are few.", ["cancer"]),
+        ("In all, 269 participants completed patient-reported outcomes at every visit.", []),
         # Cut back to its last disease word; an "of" part only when a clean boundary follows it.
         (
             "Sixty women with breast cancer-related lymphedema of the upper extremity volume among the arms "

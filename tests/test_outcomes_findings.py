@@ -146,6 +146,15 @@ def test_each_outcome_reads_its_own_clause() -> None:
     assert (attrs.significant, attrs.p_value) == (False, 0.30)
 
 
+def test_a_lists_last_item_reads_the_lists_clause() -> None:
+    # ", and" before a list's last item joins it to the list; before a clause with its own verb it splits.
+    text = "The exercise group had improved mobility (P=0.01), fatigue (P=0.02), and sleep quality (P=0.03)."
+    assert finding(text, "sleep quality").polarity == "improved"
+    text = "Sleep latency fell (P=0.01), fatigue eased, and sleep quality did not change (P=0.40)."
+    attrs = finding(text, "sleep quality")
+    assert (attrs.significant, attrs.polarity) == (False, None)
+
+
 def test_verdict_in_the_next_clause_applies() -> None:
     attrs = finding(
         "Sleep efficiency was higher with magnesium, but the difference was not significant.",

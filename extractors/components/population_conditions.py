@@ -68,7 +68,8 @@ class ConditionLexicon:
             ),
             cue=re.compile(rf"\b(?:{people}){data['condition_cues']}|{data['condition_cues_alone']}", FLAGS),
             tail=re.compile(data["condition_tails"], FLAGS),
-            people_noun=re.compile(rf"\b(?:{people})\b", FLAGS),
+            # Not "patient-reported", "patient-centred": a people noun as a compound's modifier.
+            people_noun=re.compile(rf"\b(?:{people})\b(?!-)", FLAGS),
             not_before_people=_words(data["not_condition_before_people"]) | _words(data["demonyms"]),
             stop=_words(data["condition_stop"]) | _words(data["demonyms"]),
             stop_suffixes=tuple(data["condition_stop_suffixes"]),

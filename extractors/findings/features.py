@@ -143,9 +143,45 @@ def locate_arm(description: str, text: str, other: str = "", outcome: str = "") 
     return min(hits, key=lambda span: span.start) if hits else None
 
 
+# A verb of its own, which a list's last item lacks.
+_OWN_VERB = re.compile(
+    r"\b(?:was|were|is|are|had|has|have|did|does|do|showed|remained|became|appeared|tended|resulted|"
+    r"occurred|differed|changed)\b|n't",
+    re.IGNORECASE,
+)
+
+
+def _ends_a_list(text: str, previous: int, joint: re.Match[str], following: int) -> bool:
+    """ "improved mobility (P=0.01), fatigue (P=0.02), and sleep quality (P=0.05)": the ", and" before a
+    list's last item, which names no change or verb of its own, joins that item to the list's clause."""
+    if not joint.group().startswith(","):
+        return False
+    after = text[joint.end() : following]
+    cues = load_cues()
+    own_words = (
+        cues.increase,
+        cues.decrease,
+        cues.improve,
+        cues.worsen,
+        cues.significant,
+        cues.not_significant,
+    )
+    return (
+        "," in text[previous : joint.start()]
+        and _OWN_VERB.search(after) is None
+        and not any(pattern.search(after) for pattern in own_words)
+    )
+
+
 @lru_cache(maxsize=4096)  # every outcome of a sentence asks again
 def _clause_bounds(text: str) -> tuple[int, ...]:
-    return (0, *(m.start() for m in CLAUSE_BREAK.finditer(text)), len(text))
+    joints = list(CLAUSE_BREAK.finditer(text))
+    bounds = [0]
+    for i, joint in enumerate(joints):
+        following = joints[i + 1].start() if i + 1 < len(joints) else len(text)
+        if not _ends_a_list(text, bounds[-1], joint, following):
+            bounds.append(joint.start())
+    return (*bounds, len(text))
 
 
 def clause_around(text: str, span: CharSpan | None) -> tuple[str, int]:
