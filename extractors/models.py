@@ -51,6 +51,8 @@ class PopulationAttrs(BaseModel):
     age_group: Literal["children", "adolescents", "adults", "older_adults"] | None = None
     sex: Literal["female", "male", "mixed"] | None = None
     condition: str | None = None
+    # On condition mentions: a people noun ties the phrase to the participants ("patients with X").
+    participants_condition: bool | None = None
     setting: str | None = None
 
 

@@ -6,7 +6,7 @@ import ipaddress
 import json
 import socket
 import ssl
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -40,7 +40,7 @@ class Paper:
     year: int = 2024
     # (text, normalised mg/day); (label, text, attrs); (concept or None, direction, significant, effect)
     doses: tuple[tuple[str, float | None], ...] = (("500 mg magnesium oxide daily", 500.0),)
-    populations: tuple[tuple[str, str, dict[str, str]], ...] = (
+    populations: tuple[tuple[str, str, Mapping[str, object]], ...] = (
         ("age", "older adults", {"age_group": "older_adults"}),
         ("condition", "insomnia", {"condition": "insomnia"}),
     )

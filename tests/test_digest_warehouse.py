@@ -158,3 +158,14 @@ def test_a_population_naming_both_sexes_or_part_of_one_is_mixed(con: duckdb.Duck
     items = {item.pmid: item for item in store.digest_for_run(con, TOPIC, run, intervention=MAGNESIUM).new}
     assert (items[10].population_lines, items[20].population_lines) == ((), ("children",))
     assert items[30].population_lines == ("women",)
+
+
+def test_the_condition_tied_to_the_participants_names_the_population(con: duckdb.DuckDBPyConnection) -> None:
+    run = new_run(con, TOPIC)
+    populations = (
+        ("condition", "fatigue", {"condition": "fatigue", "participants_condition": False}),
+        ("condition", "lung cancer", {"condition": "lung cancer", "participants_condition": True}),
+    )
+    add_paper(con, TOPIC, run, Paper(10, "Exercise for fatigue in lung cancer", populations=populations))
+    (item,) = store.digest_for_run(con, TOPIC, run, intervention=MAGNESIUM).new
+    assert item.population_lines == ("people with lung cancer",)

@@ -289,6 +289,16 @@ def test_condition_spans_end_on_a_disease_word(abstract: str, conditions: list[s
     assert labelled(rules_only(abstract), "population", "condition") == conditions
 
 
+def test_a_condition_is_the_participants_only_where_a_people_noun_ties_it_to_them() -> None:
+    doc = rules_only(
+        "A home-based exercise program to improve function, fatigue, and sleep quality in patients with "
+        "Stage IV lung and colorectal cancer: a randomized controlled trial."
+    )
+    conditions = [s for s in doc.spans["population"] if s.label_ == "condition"]
+    ties = {s.text: s._.population.participants_condition for s in conditions}
+    assert ties == {"fatigue": False, "Stage IV lung and colorectal cancer": True}
+
+
 def test_abbreviation_defined_after_a_condition_is_one_mention() -> None:
     doc = rules_only("Patients with coronary artery disease (CAD) were randomised.")
     assert labelled(doc, "population", "condition") == ["coronary artery disease", "CAD"]

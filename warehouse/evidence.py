@@ -10,6 +10,7 @@ import json
 import re
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
 import duckdb
 from pydantic import TypeAdapter
@@ -56,7 +57,7 @@ ORDER BY pmid, section = 'abstract', start_char
 
 # Populations and doses of each article's current extraction (the 0003 views pick it).
 POPULATIONS_SQL = """
-SELECT p.pmid, p.age_group, p.sex, p.condition, p.setting
+SELECT p.pmid, p.age_group, p.sex, p.condition, p.setting, p.participants_condition
 FROM populations p
 WHERE list_contains(?, p.pmid)
 ORDER BY p.pmid, p.section = 'abstract', p.start_char
@@ -92,11 +93,14 @@ def _notices(comments_json: str | None) -> list[Notice]:
     ]
 
 
-def _merged_population(rows: list[tuple[str | None, ...]]) -> list[Population]:
-    """One population per study: the first age group, condition and setting the abstract names; its sex
-    is mixed where the abstract names both sexes or counts one sex as a part ("65% women")."""
+def _merged_population(rows: list[tuple[Any, ...]]) -> list[Population]:
+    """One population per study: the first age group, condition and setting the abstract names, the
+    condition tied to the participants ("patients with X") before any other; its sex is mixed where the
+    abstract names both sexes or counts one sex as a part ("65% women")."""
     fields = ("age_group", "sex", "condition", "setting")
     first = {name: next((row[i] for row in rows if row[i]), None) for i, name in enumerate(fields)}
+    tied = next((row[2] for row in rows if row[2] and row[4]), None)
+    first["condition"] = tied or first["condition"]
     sexes = {row[1] for row in rows if row[1]}
     if len(sexes) > 1:
         first["sex"] = "mixed"
@@ -106,7 +110,7 @@ def _merged_population(rows: list[tuple[str | None, ...]]) -> list[Population]:
 
 def study_populations(con: duckdb.DuckDBPyConnection, pmids: list[int]) -> dict[int, list[Population]]:
     """Each article's population (none, or one merged from its spans), as the evidence summary reads it."""
-    rows: dict[int, list[tuple[str | None, ...]]] = defaultdict(list)
+    rows: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for pmid, *fields in _query(con, POPULATIONS_SQL, [pmids]):
         rows[pmid].append(tuple(fields))
     return {pmid: _merged_population(rows[pmid]) for pmid in pmids}

@@ -634,8 +634,10 @@ class PopulationExtractor:
                 mixed = share is not None and share < 100
                 attrs = PopulationAttrs(sex="mixed" if mixed else sex)  # type: ignore[arg-type]
                 found.append(("sex", match.start(), match.end(), attrs))
-        for start, end in self.conditions.spans(sentence):
-            found.append(("condition", start, end, PopulationAttrs(condition=sentence[start:end].lower())))
+        for start, end, of_participants in self.conditions.spans(sentence):
+            condition = sentence[start:end].lower()
+            attrs = PopulationAttrs(condition=condition, participants_condition=of_participants)
+            found.append(("condition", start, end, attrs))
         return found
 
     @staticmethod

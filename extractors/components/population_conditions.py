@@ -83,13 +83,24 @@ class ConditionFinder:
         self.lexicon = lexicon
         self._heads: dict[str, bool] = {}  # a word's verdict, so each distinct word is matched once
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """Condition phrases of `text`; none crosses punctuation or a line break."""
-        spans = self._from_heads(text) + self._after_cues(text) + self._before_people(text)
-        merged = self._merge(spans, text)
+    def spans(self, text: str) -> list[tuple[int, int, bool]]:
+        """Condition phrases of `text` as (start, end, of the participants); none crosses punctuation or a
+        line break. A phrase is the participants' where a people noun ties it to them ("patients with X",
+        "X patients"), not only a disease word in a sentence about them ("to improve fatigue in patients
+        with cancer": cancer is, fatigue is not)."""
+        tied = self._after_cues(text) + self._before_people(text)
+        merged = self._merge(self._from_heads(text) + tied, text)
+        found = [(start, end, any(s < end and start < e for s, e in tied)) for start, end in merged]
         # "autism spectrum disorder (ASD)": the abbreviation defined right after a condition names it too.
-        abbreviations = [m.span(1) for _, end in merged if (m := CONDITION_ABBREVIATION.match(text, end))]
-        return sorted(set(merged + abbreviations))
+        abbreviations = [
+            (*m.span(1), of_participants)
+            for _, end, of_participants in found
+            if (m := CONDITION_ABBREVIATION.match(text, end))
+        ]
+        ties: dict[tuple[int, int], bool] = {}
+        for start, end, of_participants in found + abbreviations:
+            ties[start, end] = ties.get((start, end), False) or of_participants
+        return sorted((start, end, of_participants) for (start, end), of_participants in ties.items())
 
     def _is_head(self, word: str) -> bool:
         verdict = self._heads.get(word)
