@@ -99,6 +99,8 @@ def test_outcome_line_words() -> None:
         == "sleep time: no change, not significant (null)"
     )
     assert outcome_line("cortisol", None, None, "unclear") == "cortisol: direction unclear"
+    assert outcome_line("fatigue", "unclear", True, "benefit") == "fatigue: improved, significant (benefit)"
+    assert outcome_line("pain", "unclear", True, "harm") == "pain: worsened, significant (harm)"
 
 
 @pytest.mark.parametrize(

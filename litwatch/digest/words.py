@@ -10,6 +10,8 @@ from litwatch.evidence.phrasing import number_range
 from litwatch.evidence.tiers import DESIGN_LABELS
 
 DIRECTION_WORDS = {"increase": "increased", "decrease": "decreased", "no_change": "no change"}
+# A finding with no direction word may still say better or worse ("improved fatigue (P=0.02)").
+EFFECT_WORDS = {"benefit": "improved", "harm": "worsened"}
 
 
 def flag_sentence(flag: Flag) -> str:
@@ -38,8 +40,10 @@ def dose_line(label: str, text: str, mg_per_day_low: float | None, mg_per_day_hi
 
 
 def outcome_line(name: str, direction: str | None, significant: bool | None, effect: str | None) -> str:
-    """'sleep onset latency: decreased, significant (benefit)'."""
-    parts = [DIRECTION_WORDS.get(direction or "", "direction unclear")]
+    """'sleep onset latency: decreased, significant (benefit)'; 'fatigue: improved, significant (benefit)'
+    where the abstract says better or worse but not which way the measure moved."""
+    moved = DIRECTION_WORDS.get(direction or "") or EFFECT_WORDS.get(effect or "", "direction unclear")
+    parts = [moved]
     if significant is not None:
         parts.append("significant" if significant else "not significant")
     verdict = f" ({effect})" if effect and effect != "unclear" else ""
