@@ -299,6 +299,12 @@ def test_a_condition_is_the_participants_only_where_a_people_noun_ties_it_to_the
     assert ties == {"fatigue": False, "Stage IV lung and colorectal cancer": True}
 
 
+def test_a_condition_is_lower_cased_but_for_acronyms_and_numerals() -> None:
+    doc = rules_only("Patients with Stage IV HIV-associated Lymphoma or hepatitis A were randomised.")
+    conditions = [s._.population.condition for s in doc.spans["population"] if s.label_ == "condition"]
+    assert conditions == ["stage IV HIV-associated lymphoma or hepatitis A"]
+
+
 def test_abbreviation_defined_after_a_condition_is_one_mention() -> None:
     doc = rules_only("Patients with coronary artery disease (CAD) were randomised.")
     assert labelled(doc, "population", "condition") == ["coronary artery disease", "CAD"]

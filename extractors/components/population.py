@@ -71,6 +71,7 @@ _PART_OF_START = r"(?<![\w.,/-])(?P<part>\d+)\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s
 PART_OF = re.compile(_PART_OF_START + r"(?:planned\s+|targeted\s+|eligible\s+)?$")
 # "62 (27%) of 231 patients": a part of a group, whose size is the denominator.
 DENOMINATOR = re.compile(_PART_OF_START + r"(?P<num>\d+)\b(?!\s*(?:%|\.\d))")
+WORD_PARTS = re.compile(r"(\W+)")
 # A sex word that counts only part of the participants: "65% women", "women (65%)", "(11 males, aged ...)".
 SHARE_BEFORE = re.compile(r"(?P<percent>\d+(?:\.\d+)?)\s*%\s*(?:(?:were|are)\s+)?$")
 SHARE_AFTER = re.compile(r"^\s*[(,]\s*(?:n\s*=\s*)?(?:\d+\s*[,;]\s*)?(?P<percent>\d+(?:\.\d+)?)\s*%")
@@ -294,6 +295,15 @@ class PopulationLexicon:
             else:
                 current += value
         return total + current
+
+
+def _lower_but_acronyms(text: str) -> str:
+    """ "Stage IV lung cancer" -> "stage IV lung cancer", "HIV-infected", "hepatitis A": lower-cased for
+    comparison and prose, but acronyms, Roman numerals and a letter after the first word keep capitals."""
+    parts = WORD_PARTS.split(text)
+    return "".join(
+        part if part.isupper() and (len(part) > 1 or i > 0) else part.lower() for i, part in enumerate(parts)
+    )
 
 
 def _share(before: str, after: str) -> float | None:
@@ -635,7 +645,7 @@ class PopulationExtractor:
                 attrs = PopulationAttrs(sex="mixed" if mixed else sex)  # type: ignore[arg-type]
                 found.append(("sex", match.start(), match.end(), attrs))
         for start, end, of_participants in self.conditions.spans(sentence):
-            condition = sentence[start:end].lower()
+            condition = _lower_but_acronyms(sentence[start:end])
             attrs = PopulationAttrs(condition=condition, participants_condition=of_participants)
             found.append(("condition", start, end, attrs))
         return found
