@@ -134,3 +134,20 @@ def test_intervention_named_only_among_measured_markers_is_a_near_miss() -> None
 def test_measured_rule_needs_every_mention_to_be_a_measurement(title: str, abstract: str) -> None:
     melatonin = get_topic(Path(REPO / "topics"), "melatonin-sleep")
     assert assess_relevance(run(abstract, title=title), melatonin).relevant
+
+
+def test_intervention_named_only_as_a_mechanism_is_a_near_miss() -> None:
+    melatonin = get_topic(Path(REPO / "topics"), "melatonin-sleep")
+    doc = run(
+        "Melatonin antagonism may benefit Parkinson's disease. Bright light therapy suppresses melatonin "
+        "release. We randomized 36 patients to bright light or dim light; sleep quality improved.",
+        title="Bright light therapy in Parkinson's disease",
+    )
+    result = assess_relevance(doc, melatonin)
+    assert (result.relevant, result.reason.startswith("near miss (mechanism)")) == (False, True)
+    given = run(
+        "Melatonin suppresses alertness at night. Children received melatonin 3 mg or placebo; sleep onset "
+        "latency fell.",
+        title="Sleep in children with autism",
+    )
+    assert assess_relevance(given, melatonin).relevant
