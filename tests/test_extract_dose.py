@@ -36,7 +36,17 @@ def test_glued_range_and_unit_are_split_by_the_tokenizer() -> None:
 
 @pytest.mark.parametrize(
     ("text", "per_day"),
-    [("250 mg three times a day", 3), ("250 mg TID", 3), ("250 mg b.i.d.", 2), ("250 mg once daily", 1)],
+    [
+        ("250 mg three times a day", 3),
+        ("250 mg TID", 3),
+        ("250 mg b.i.d.", 2),
+        ("250 mg once daily", 1),
+        # the interval between doses
+        ("250 mg every 8 hours", 3),
+        ("250 mg every six hours", 4),
+        ("250 mg q12h", 2),
+        ("250 mg every other day", 0.5),
+    ],
 )
 def test_frequency_words_and_abbreviations(text: str, per_day: float) -> None:
     [dose] = amounts(f"Patients took {text} for 4 weeks.")
@@ -79,6 +89,24 @@ def test_per_kg_dose_has_no_mg_per_day() -> None:
 )
 def test_lab_values_ages_p_values_and_counts_are_not_doses(text: str) -> None:
     assert amounts(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two hundred patients aged 40-75 years received magnesium 300 mg.",
+        "Mice received magnesium 100 mg, 50 days post-infection.",
+        "Patients received cisplatin 50 mg every 3 weeks.",
+    ],
+)
+def test_ages_intervals_and_time_points_are_not_durations(text: str) -> None:
+    [dose] = amounts(text)
+    assert dose.duration_days is None
+
+
+def test_a_cycle_interval_is_a_frequency_and_the_duration_its_own() -> None:
+    [dose] = amounts("Patients aged 18-55 years received daclizumab 300 mg every 4 weeks for 52 weeks.")
+    assert (dose.frequency_per_day, dose.duration_days) == (pytest.approx(1 / 28, abs=1e-6), 364)
 
 
 def test_duration_in_days_from_months() -> None:

@@ -49,6 +49,10 @@ class DoseLexicon:
     lab_before: re.Pattern[str]
     per: list[tuple[str, re.Pattern[str]]]
     frequencies: list[tuple[re.Pattern[str], float]]
+    interval: re.Pattern[str]
+    interval_unit_hours: dict[str, float]
+    not_duration_before: re.Pattern[str]
+    not_duration_after: re.Pattern[str]
     duration: re.Pattern[str]
     duration_unit_days: dict[str, float]
     compounds: re.Pattern[str]
@@ -76,6 +80,10 @@ class DoseLexicon:
             lab_before=re.compile(data["lab_before"], flags),
             per=[(name, re.compile(pattern, flags)) for name, pattern in data["per"].items()],
             frequencies=[(re.compile(p, flags), float(v)) for p, v in data["frequencies"].items()],
+            interval=re.compile(data["interval"], flags),
+            interval_unit_hours={k: float(v) for k, v in data["interval_unit_hours"].items()},
+            not_duration_before=re.compile(data["not_duration_before"], flags),
+            not_duration_after=re.compile(data["not_duration_after"], flags),
             duration=re.compile(data["duration"], flags),
             duration_unit_days={k: float(v) for k, v in data["duration_unit_days"].items()},
             compounds=re.compile(r"\b(?:" + "|".join(re.escape(c) for c in compounds) + r")\b", flags),
@@ -149,12 +157,15 @@ class DoseExtractor:
         parts: list[tuple[str, int, int]] = []
 
         frequency = self._first(lex.frequencies, text, match.end(), window_end)
+        interval = self._interval(text, match.end(), window_end)
+        if interval is not None and (frequency is None or interval[1] < frequency[1]):
+            frequency = interval
         frequency_per_day = None
         if frequency is not None:
             frequency_per_day = frequency[0]
             parts.append(("frequency", frequency[1], frequency[2]))
         duration_days = None
-        duration = lex.duration.search(text)
+        duration = self._duration(text)
         if duration is not None:
             duration_days = self._duration_days(duration)
             parts.append(("duration", duration.start(), duration.end()))
@@ -199,6 +210,33 @@ class DoseExtractor:
     ) -> re.Match[str] | None:
         matches = list(pattern.finditer(text, start, end))
         return min(matches, key=lambda m: abs(m.start() - anchor), default=None)
+
+    def _interval(self, text: str, start: int, end: int) -> tuple[float, int, int] | None:
+        """Doses per day from "every 8 hours" (3), "q12h" (2), "every 21 days", "every other day" (0.5)."""
+        found = self.lexicon.interval.search(text, start, end)
+        if found is None:
+            return None
+        if found.group("qn"):
+            hours = float(found.group("qn"))
+        else:
+            count = 2.0 if found.group("other") else parse_number(found.group("n"), self.lexicon.numbers)
+            unit = found.group("unit").lower().rstrip("s")
+            hours = count * self.lexicon.interval_unit_hours[unit]
+        return (round(24 / hours, 6), found.start(), found.end()) if hours > 0 else None
+
+    def _duration(self, text: str) -> re.Match[str] | None:
+        """The sentence's first dosing duration: "for 8 weeks", or a bare "8-week" / "12 weeks" that is
+        no age, interval or time point."""
+        lex = self.lexicon
+        for found in lex.duration.finditer(text):
+            bare = found.group("n2") is not None
+            before = text[max(0, found.start() - 24) : found.start()]
+            if bare and (
+                lex.not_duration_before.search(before) or lex.not_duration_after.match(text, found.end())
+            ):
+                continue
+            return found
+        return None
 
     def _duration_days(self, found: re.Match[str]) -> float | None:
         amount = found.group("n") or found.group("n2")
