@@ -166,6 +166,9 @@ def test_years_are_not_counts() -> None:
         ("We enrolled 30 men and 28 women with insomnia.", 58),
         ("Swimmers (three females and six males; aged 21-26 yr) performed time trials.", 9),
         ("We studied 76 patients (26 men and 50 women) with cirrhosis.", 76),
+        # Parts of people counted: the people are the sample.
+        ("RESULTS: A total of 181 eyes of 167 patients were included in the final analysis.", 167),
+        ("A trial of argon laser trabeculoplasty was carried out on 48 eyes of 30 patients.", 30),
     ],
 )
 def test_sample_size_rules(abstract: str, expected: int | None) -> None:

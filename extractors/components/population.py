@@ -104,6 +104,12 @@ ARM_HAS_BEFORE = re.compile(
     re.IGNORECASE,
 )
 ONLY_BEFORE = re.compile(r"\bonly\s+$", re.IGNORECASE)
+# "181 eyes of 167 patients", "40 knees in 32 patients": the count of the people whose parts were counted.
+PARTS_OF = re.compile(
+    r"\s+(?:[\w-]+\s+){0,2}?(?:eyes|teeth|knees|hips|joints|limbs|feet|hands|lesions|ulcers|wounds|implants)"
+    r"\s+(?:of|from|in)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
 # "128 boys, 21 girls", "26 men and 50 women", "10 males/26 females": a sample counted by sex.
 _MALE, _FEMALE = r"(?:men|males?|boys)", r"(?:women|females?|girls)"
 SEX_COUNT_JOIN = re.compile(
@@ -498,7 +504,22 @@ class PopulationExtractor:
             # "randomized to control (...; 41 patients), low dose (...; 38 patients) or ...": the arms.
             found = [Count(c.value, c.start, c.end, 0.5) if c in bare else c for c in found]
         found = self._joined_groups(sentence, sorted(found, key=lambda c: c.start))
-        return self._sex_breakdowns(sentence, self._pools_as_totals(sentence, found))
+        found = self._sex_breakdowns(sentence, self._pools_as_totals(sentence, found))
+        return self._people_not_parts(sentence, found)
+
+    def _people_not_parts(self, sentence: str, counts: list[Count]) -> list[Count]:
+        """ "A total of 181 eyes of 167 patients were included": the patients are the sample, at the
+        score the parts' count had."""
+        people: list[Count] = []
+        for count in counts:
+            parts = PARTS_OF.match(sentence, count.end)
+            owners = self.lexicon.count.match(sentence, parts.end()) if parts else None
+            if owners is None:
+                people.append(count)
+                continue
+            value = self.lexicon.parse_count(owners.group("num"))
+            people.append(Count(value, owners.start("num"), owners.end("num"), count.score))
+        return people
 
     def _denominators_as_arms(self, sentence: str, counts: list[Count]) -> list[Count]:
         """ "62 (27%) of 231 patients survived with A and 63 (27%) of 232 with control": two groups'
