@@ -155,6 +155,13 @@ def test_a_lists_last_item_reads_the_lists_clause() -> None:
     assert (attrs.significant, attrs.polarity) == (False, None)
 
 
+def test_p_on_the_boundary_leaves_significance_to_the_words() -> None:
+    text = "The hyperosmolar group had a statistically significantly higher variability (P = .05)."
+    assert finding(text, "variability").significant is True
+    text = "Medium but non-significant effect sizes were noted for daytime somnolence (d = -0.63, p = .05)."
+    assert finding(text, "daytime somnolence").significant is False
+
+
 def test_verdict_in_the_next_clause_applies() -> None:
     attrs = finding(
         "Sleep efficiency was higher with magnesium, but the difference was not significant.",

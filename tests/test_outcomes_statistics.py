@@ -35,6 +35,11 @@ def test_p_below_alpha_is_significant_and_above_is_not() -> None:
     assert parse_statistics("differed (p = 0.41)").significant is False
 
 
+def test_p_equal_to_alpha_decides_nothing_so_the_words_do() -> None:
+    assert parse_statistics("differed (P = .05)").significant is None
+    assert parse_statistics("differed (P < .05)").significant is True
+
+
 def test_ns_mark_means_not_significant() -> None:
     assert parse_statistics("no change in cortisol (NS)").significant is False
 

@@ -84,6 +84,8 @@ class PValue:
             return True if self.value <= ALPHA else None
         if self.relation == ">":
             return False if self.value >= ALPHA else None
+        if self.value == ALPHA:
+            return None  # "P = .05" sits on the boundary, rounded either way: the words decide
         return self.value < ALPHA
 
 
