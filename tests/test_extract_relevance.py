@@ -99,16 +99,31 @@ def test_patterns_are_compiled_once_per_topic(topic: Topic) -> None:
     assert term_pattern.cache_info().misses == 2  # the intervention's terms and the outcomes'
 
 
-def test_intervention_named_only_among_measured_markers_is_a_near_miss() -> None:
+@pytest.mark.parametrize(
+    ("title", "abstract", "rule"),
+    [
+        (
+            "Cognitive behavioral therapy for insomnia in heart failure",
+            "We randomized 51 patients to cognitive behavioral therapy or attention control. We measured "
+            "urinary free cortisol, melatonin sulfate and norepinephrine at baseline. Sleep quality "
+            "improved.",
+            "measured",
+        ),
+        (
+            "Bright light therapy in Parkinson's disease",
+            "Melatonin antagonism may benefit Parkinson's disease. Bright light therapy suppresses melatonin "
+            "release. We randomized 36 patients to bright light or dim light; sleep quality improved.",
+            "mechanism",
+        ),
+    ],
+)
+def test_intervention_named_only_as_a_marker_or_mechanism_is_a_near_miss(
+    title: str, abstract: str, rule: str
+) -> None:
     melatonin = get_topic(Path(REPO / "topics"), "melatonin-sleep")
-    doc = run(
-        "We randomized 51 patients to cognitive behavioral therapy or attention control. We measured "
-        "urinary free cortisol, melatonin sulfate and norepinephrine at baseline. Sleep quality improved.",
-        title="Cognitive behavioral therapy for insomnia in heart failure",
-    )
-    result = assess_relevance(doc, melatonin)
+    result = assess_relevance(run(abstract, title=title), melatonin)
     assert not result.relevant
-    assert result.reason.startswith("near miss (measured)")
+    assert result.reason.startswith(f"near miss ({rule})")
 
 
 @pytest.mark.parametrize(
@@ -129,25 +144,14 @@ def test_intervention_named_only_among_measured_markers_is_a_near_miss() -> None
             "Sleep in shift workers",
             "Melatonin shortened sleep latency. Melatonin concentrations were measured.",
         ),
+        # Named as a mechanism, but also given: the administration vetoes the mechanism rule.
+        (
+            "Sleep in children with autism",
+            "Melatonin suppresses alertness at night. Children received melatonin 3 mg or placebo; sleep "
+            "onset latency fell.",
+        ),
     ],
 )
-def test_measured_rule_needs_every_mention_to_be_a_measurement(title: str, abstract: str) -> None:
+def test_marker_and_mechanism_rules_need_every_mention_to_be_one(title: str, abstract: str) -> None:
     melatonin = get_topic(Path(REPO / "topics"), "melatonin-sleep")
     assert assess_relevance(run(abstract, title=title), melatonin).relevant
-
-
-def test_intervention_named_only_as_a_mechanism_is_a_near_miss() -> None:
-    melatonin = get_topic(Path(REPO / "topics"), "melatonin-sleep")
-    doc = run(
-        "Melatonin antagonism may benefit Parkinson's disease. Bright light therapy suppresses melatonin "
-        "release. We randomized 36 patients to bright light or dim light; sleep quality improved.",
-        title="Bright light therapy in Parkinson's disease",
-    )
-    result = assess_relevance(doc, melatonin)
-    assert (result.relevant, result.reason.startswith("near miss (mechanism)")) == (False, True)
-    given = run(
-        "Melatonin suppresses alertness at night. Children received melatonin 3 mg or placebo; sleep onset "
-        "latency fell.",
-        title="Sleep in children with autism",
-    )
-    assert assess_relevance(given, melatonin).relevant
