@@ -266,6 +266,9 @@ def test_condition_phrases(abstract: str, condition: str) -> None:
         # Before a people noun: not a verb whose object the people are, nor "patient-" of a compound.
         ("Exercise benefits patients with cancer, but trials in them are few.", ["cancer"]),
         ("In all, 269 participants completed patient-reported outcomes at every visit.", []),
+        # A lone participle before a people noun says what was done to or by them, unless a condition.
+        ("Placebo-treated patients and community-dwelling adults were compared.", []),
+        ("HIV-infected patients were randomised.", ["HIV-infected"]),
         # Cut back to its last disease word; an "of" part only when a clean boundary follows it.
         (
             "Sixty women with breast cancer-related lymphedema of the upper extremity volume among the arms "

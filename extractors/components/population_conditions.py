@@ -51,6 +51,7 @@ class ConditionLexicon:
     tail: re.Pattern[str]
     people_noun: re.Pattern[str]
     not_before_people: frozenset[str]
+    participles: frozenset[str]
     stop: frozenset[str]
     # "mindfulness-based", "nurse-led": compound modifiers of an intervention, never of a condition.
     stop_suffixes: tuple[str, ...]
@@ -71,6 +72,7 @@ class ConditionLexicon:
             # Not "patient-reported", "patient-centred": a people noun as a compound's modifier.
             people_noun=re.compile(rf"\b(?:{people})\b(?!-)", FLAGS),
             not_before_people=_words(data["not_condition_before_people"]) | _words(data["demonyms"]),
+            participles=_words(data["condition_participles"]),
             stop=_words(data["condition_stop"]) | _words(data["demonyms"]),
             stop_suffixes=tuple(data["condition_stop_suffixes"]),
             not_after_head=_words(data["not_condition_after_head"]),
@@ -212,9 +214,18 @@ class ConditionFinder:
                 if lowered in self.lexicon.not_before_people or not self._joins(text, word, neighbour):
                     break
                 run.append(word)
-            if run:
+            if run and not self._names_an_act(run):
                 spans.append((run[-1].start(), run[0].end()))
         return spans
+
+    def _names_an_act(self, run: list[re.Match[str]]) -> bool:
+        """One -ed / -ing word that is no condition participle: what was done to or by the people
+        ("matched", "placebo-treated", "community-dwelling"), not what they have."""
+        if len(run) != 1:
+            return False
+        word = run[0].group(0).lower()
+        last = word.rsplit("-", 1)[-1]
+        return word.endswith(("ed", "ing")) and last not in self.lexicon.participles
 
     def _joins(self, text: str, word: re.Match[str], neighbour: int) -> bool:
         """`word` may join the phrase next to it: a content word with no punctuation in between."""
