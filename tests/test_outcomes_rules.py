@@ -230,3 +230,11 @@ def test_each_coordinated_clause_takes_its_own_direction_word() -> None:
     assert _direction(text, "Fatigue") == "increase"
     text = "Anxiety scores increased; sleep latency on magnesium decreased."
     assert _direction(text, "sleep latency") == "decrease"
+
+
+def test_figures_between_a_contrast_and_the_comparator_keep_it_the_contrast() -> None:
+    text = (
+        "The median time to relief in the butoconazole group was significantly shorter at 12.9 h compared "
+        "to 20.7 h for the fluconazole group (p = 0.048)."
+    )
+    assert _direction(text, "median time to relief", "butoconazole", "fluconazole") == "decrease"

@@ -18,11 +18,11 @@ RuleDirection = Literal["increase", "decrease"]
 Polarity = Literal["improved", "worsened"]
 _NEGATION_BEFORE = re.compile(r"\b(?:not|no|nor|without|neither)\W+(?:\w+\W+){0,2}$", re.IGNORECASE)
 # "than placebo", "than did the control group", "than that of the ... arm", "compared to participants in",
-# "in comparison with the", "compared with those given", "than the 42 hungry": up to three words may
-# stand between the contrast and the arm.
+# "in comparison with the", "compared with those given", "than the 42 hungry", "compared to 20.7 h for the":
+# up to four words or figures may stand between the contrast and the arm.
 _CONTRAST_BEFORE = re.compile(
     r"(?:\bthan|compared\s+(?:with|to)|in\s+comparison\s+(?:with|to)|\bversus|\bvs\.?|relative\s+to|\bover)"
-    r"\W+(?:[\w-]+\s+){0,3}$",
+    r"\W+(?:[\w.%-]+\s+){0,4}$",
     re.IGNORECASE,
 )
 # "superior to placebo", "better than placebo": "to" contrasts too after a polarity word.
