@@ -269,6 +269,8 @@ def test_condition_phrases(abstract: str, condition: str) -> None:
         # A lone participle before a people noun says what was done to or by them, unless a condition.
         ("Placebo-treated patients and community-dwelling adults were compared.", []),
         ("HIV-infected patients were randomised.", ["HIV-infected"]),
+        # A section label run into the text ("METHODS Patients with asthma") is no condition.
+        ("METHODS Patients with asthma were randomised.", ["asthma"]),
         # Cut back to its last disease word; an "of" part only when a clean boundary follows it.
         (
             "Sixty women with breast cancer-related lymphedema of the upper extremity volume among the arms "

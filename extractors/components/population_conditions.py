@@ -219,11 +219,13 @@ class ConditionFinder:
         return spans
 
     def _names_an_act(self, run: list[re.Match[str]]) -> bool:
-        """One -ed / -ing word that is no condition participle: what was done to or by the people
-        ("matched", "placebo-treated", "community-dwelling"), not what they have."""
+        """One -ed / -ing word that is no condition participle, what was done to or by the people
+        ("matched", "placebo-treated", "community-dwelling"), or half a split compound ("non-")."""
         if len(run) != 1:
             return False
         word = run[0].group(0).lower()
+        if word.endswith("-"):
+            return True  # the first half of a split compound ("non- and low-responders")
         last = word.rsplit("-", 1)[-1]
         return word.endswith(("ed", "ing")) and last not in self.lexicon.participles
 
