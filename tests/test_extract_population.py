@@ -313,6 +313,16 @@ def test_a_condition_is_lower_cased_but_for_acronyms_and_numerals() -> None:
     assert conditions == ["stage IV HIV-associated lymphoma or hepatitis A"]
 
 
+def test_a_condition_named_by_its_abbreviation_reads_as_the_long_form() -> None:
+    doc = run(
+        "BACKGROUND: Bright light may help in Parkinson's disease (PD).\nMETHODS: Thirty-six PD patients "
+        "aged 50-80 years were randomised to bright light or dim light.",
+        title="Light therapy in PD",
+    )
+    spans = [s for s in doc.spans["population"] if s.label_ == "condition"]
+    assert {s.text: s._.population.condition for s in spans}["PD"] == "parkinson's disease"
+
+
 def test_abbreviation_defined_after_a_condition_is_one_mention() -> None:
     doc = rules_only("Patients with coronary artery disease (CAD) were randomised.")
     assert labelled(doc, "population", "condition") == ["coronary artery disease", "CAD"]

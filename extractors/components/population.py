@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span
 
 from extractors.components.participant_sentences import ParticipantSentences
 from extractors.components.population_conditions import ConditionFinder, ConditionLexicon, alternation
-from extractors.models import PopulationAttrs
+from extractors.models import Abbreviation, PopulationAttrs
 from extractors.phrase_regex import literal_alternation
 from extractors.text import doc_text, sentence_ranges
 
@@ -318,6 +318,17 @@ def _share(before: str, after: str) -> float | None:
     return float(match["percent"]) if match else None
 
 
+def _expand_condition_abbreviations(spans: list[Span], abbreviations: list[Abbreviation]) -> None:
+    """ "36 PD patients" after "Parkinson's disease (PD)": the condition is named by its long form, so a
+    report reads "people with Parkinson's disease" and two abstracts' "PD" and long form compare equal."""
+    long_forms = {a.short: a.long for a in abbreviations}
+    for span in spans:
+        long_form = long_forms.get(span.text) if span.label_ == "condition" else None
+        if long_form is not None:
+            attrs = span._.population
+            span._.population = attrs.model_copy(update={"condition": _lower_but_acronyms(long_form)})
+
+
 def _mark_partial_sex_counts(spans: list[Span], text: str, sample_size: int | None) -> None:
     """A sex word counted in a breakdown smaller than the sample ("(11 males, ...)" of 18) is mixed."""
     if sample_size is None:
@@ -375,6 +386,7 @@ class PopulationExtractor:
         doc.spans["population"] = spans
         doc._.sample_size = self.sample_size(counts_by_sentence)
         _mark_partial_sex_counts(spans, text, doc._.sample_size)
+        _expand_condition_abbreviations(spans, doc._.abbreviations or [])
         return doc
 
     def _participant_ranges(
