@@ -311,6 +311,9 @@ def test_a_condition_is_lower_cased_but_for_acronyms_and_numerals() -> None:
     doc = rules_only("Patients with Stage IV HIV-associated Lymphoma or hepatitis A were randomised.")
     conditions = [s._.population.condition for s in doc.spans["population"] if s.label_ == "condition"]
     assert conditions == ["stage IV HIV-associated lymphoma or hepatitis A"]
+    doc = rules_only("Patients with Mild Parkinson's Disease were randomised.")
+    conditions = [s._.population.condition for s in doc.spans["population"] if s.label_ == "condition"]
+    assert conditions == ["mild Parkinson's disease"]
 
 
 def test_a_condition_named_by_its_abbreviation_reads_as_the_long_form() -> None:
@@ -320,7 +323,7 @@ def test_a_condition_named_by_its_abbreviation_reads_as_the_long_form() -> None:
         title="Light therapy in PD",
     )
     spans = [s for s in doc.spans["population"] if s.label_ == "condition"]
-    assert {s.text: s._.population.condition for s in spans}["PD"] == "parkinson's disease"
+    assert {s.text: s._.population.condition for s in spans}["PD"] == "Parkinson's disease"
 
 
 def test_abbreviation_defined_after_a_condition_is_one_mention() -> None:

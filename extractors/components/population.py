@@ -192,6 +192,7 @@ class PopulationLexicon:
     age_groups: list[tuple[str, re.Pattern[str]]]
     sexes: list[tuple[str, re.Pattern[str]]]
     conditions: ConditionLexicon
+    eponyms: frozenset[str]
     settings: list[re.Pattern[str]]
 
     @classmethod
@@ -283,6 +284,7 @@ class PopulationLexicon:
             sexes=[(k, re.compile(v, FLAGS)) for k, v in data["sex"].items()],
             conditions=ConditionLexicon.from_data(data, people, frozenset(words)),
             settings=[re.compile(p, FLAGS) for p in data["setting"]],
+            eponyms=frozenset(str(name).lower() for name in data["eponyms"].split("|")),
         )
 
     def parse_count(self, text: str) -> int:
@@ -303,12 +305,16 @@ class PopulationLexicon:
         return total + current
 
 
-def _lower_but_acronyms(text: str) -> str:
-    """ "Stage IV lung cancer" -> "stage IV lung cancer", "HIV-infected", "hepatitis A": lower-cased for
-    comparison and prose, but acronyms, Roman numerals and a letter after the first word keep capitals."""
+def _lower_but_names(text: str, eponyms: frozenset[str]) -> str:
+    """ "Stage IV lung cancer" -> "stage IV lung cancer", "HIV-infected", "hepatitis A", "Parkinson's
+    disease": lower-cased for comparison and prose, but acronyms, Roman numerals, a letter after the first
+    word and the names of eponymous diseases keep their capitals."""
     parts = WORD_PARTS.split(text)
     return "".join(
-        part if part.isupper() and (len(part) > 1 or i > 0) else part.lower() for i, part in enumerate(parts)
+        part
+        if (part.isupper() and (len(part) > 1 or i > 0)) or part.lower() in eponyms
+        else part.lower()
+        for i, part in enumerate(parts)
     )
 
 
@@ -318,7 +324,9 @@ def _share(before: str, after: str) -> float | None:
     return float(match["percent"]) if match else None
 
 
-def _expand_condition_abbreviations(spans: list[Span], abbreviations: list[Abbreviation]) -> None:
+def _expand_condition_abbreviations(
+    spans: list[Span], abbreviations: list[Abbreviation], eponyms: frozenset[str]
+) -> None:
     """ "36 PD patients" after "Parkinson's disease (PD)": the condition is named by its long form, so a
     report reads "people with Parkinson's disease" and two abstracts' "PD" and long form compare equal."""
     long_forms = {a.short: a.long for a in abbreviations}
@@ -326,7 +334,7 @@ def _expand_condition_abbreviations(spans: list[Span], abbreviations: list[Abbre
         long_form = long_forms.get(span.text) if span.label_ == "condition" else None
         if long_form is not None:
             attrs = span._.population
-            span._.population = attrs.model_copy(update={"condition": _lower_but_acronyms(long_form)})
+            span._.population = attrs.model_copy(update={"condition": _lower_but_names(long_form, eponyms)})
 
 
 def _mark_partial_sex_counts(spans: list[Span], text: str, sample_size: int | None) -> None:
@@ -386,7 +394,7 @@ class PopulationExtractor:
         doc.spans["population"] = spans
         doc._.sample_size = self.sample_size(counts_by_sentence)
         _mark_partial_sex_counts(spans, text, doc._.sample_size)
-        _expand_condition_abbreviations(spans, doc._.abbreviations or [])
+        _expand_condition_abbreviations(spans, doc._.abbreviations or [], self.lexicon.eponyms)
         return doc
 
     def _participant_ranges(
@@ -678,7 +686,7 @@ class PopulationExtractor:
                 attrs = PopulationAttrs(sex="mixed" if mixed else sex)  # type: ignore[arg-type]
                 found.append(("sex", match.start(), match.end(), attrs))
         for start, end, of_participants in self.conditions.spans(sentence):
-            condition = _lower_but_acronyms(sentence[start:end])
+            condition = _lower_but_names(sentence[start:end], self.lexicon.eponyms)
             attrs = PopulationAttrs(condition=condition, participants_condition=of_participants)
             found.append(("condition", start, end, attrs))
         return found
