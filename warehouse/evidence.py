@@ -56,8 +56,9 @@ ORDER BY pmid, section = 'abstract', start_char
 """
 
 # Populations and doses of each article's current extraction (the 0003 views pick it).
-POPULATIONS_SQL = """
-SELECT p.pmid, p.age_group, p.sex, p.condition, p.setting, p.participants_condition
+POPULATION_FIELDS = ("age_group", "sex", "condition", "setting")
+POPULATIONS_SQL = f"""
+SELECT p.pmid, {", ".join(f"p.{name}" for name in POPULATION_FIELDS)}, p.participants_condition
 FROM populations p
 WHERE list_contains(?, p.pmid)
 ORDER BY p.pmid, p.section = 'abstract', p.start_char
@@ -93,16 +94,14 @@ def _notices(comments_json: str | None) -> list[Notice]:
     ]
 
 
-def _merged_population(rows: list[tuple[Any, ...]]) -> list[Population]:
+def _merged_population(rows: list[dict[str, Any]]) -> list[Population]:
     """One population per study: the first age group, condition and setting the abstract names, the
     condition tied to the participants ("patients with X") before any other; its sex is mixed where the
     abstract names both sexes or counts one sex as a part ("65% women")."""
-    fields = ("age_group", "sex", "condition", "setting")
-    first = {name: next((row[i] for row in rows if row[i]), None) for i, name in enumerate(fields)}
-    tied = next((row[2] for row in rows if row[2] and row[4]), None)
-    first["condition"] = tied or first["condition"]
-    sexes = {row[1] for row in rows if row[1]}
-    if len(sexes) > 1:
+    first = {name: next((row[name] for row in rows if row[name]), None) for name in POPULATION_FIELDS}
+    tied = (row["condition"] for row in rows if row["condition"] and row["participants_condition"])
+    first["condition"] = next(tied, first["condition"])
+    if len({row["sex"] for row in rows if row["sex"]}) > 1:
         first["sex"] = "mixed"
     merged = Population.model_validate(first)
     return [merged] if merged.describe() or merged.setting else []
@@ -110,9 +109,9 @@ def _merged_population(rows: list[tuple[Any, ...]]) -> list[Population]:
 
 def study_populations(con: duckdb.DuckDBPyConnection, pmids: list[int]) -> dict[int, list[Population]]:
     """Each article's population (none, or one merged from its spans), as the evidence summary reads it."""
-    rows: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for pmid, *fields in _query(con, POPULATIONS_SQL, [pmids]):
-        rows[pmid].append(tuple(fields))
+    rows: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for pmid, *values in _query(con, POPULATIONS_SQL, [pmids]):
+        rows[pmid].append(dict(zip((*POPULATION_FIELDS, "participants_condition"), values, strict=True)))
     return {pmid: _merged_population(rows[pmid]) for pmid in pmids}
 
 

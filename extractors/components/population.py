@@ -311,17 +311,9 @@ def _lower_but_names(text: str, eponyms: frozenset[str]) -> str:
     word and the names of eponymous diseases keep their capitals."""
     parts = WORD_PARTS.split(text)
     return "".join(
-        part
-        if (part.isupper() and (len(part) > 1 or i > 0)) or part.lower() in eponyms
-        else part.lower()
+        part if (part.isupper() and (len(part) > 1 or i > 0)) or part.lower() in eponyms else part.lower()
         for i, part in enumerate(parts)
     )
-
-
-def _share(before: str, after: str) -> float | None:
-    """The percentage stated beside a sex word ("65% women", "women (65%)"), if any."""
-    match = SHARE_BEFORE.search(before) or SHARE_AFTER.match(after)
-    return float(match["percent"]) if match else None
 
 
 def _expand_condition_abbreviations(
@@ -337,16 +329,21 @@ def _expand_condition_abbreviations(
             span._.population = attrs.model_copy(update={"condition": _lower_but_names(long_form, eponyms)})
 
 
-def _mark_partial_sex_counts(spans: list[Span], text: str, sample_size: int | None) -> None:
-    """A sex word counted in a breakdown smaller than the sample ("(11 males, ...)" of 18) is mixed."""
-    if sample_size is None:
-        return
-    for span in spans:
-        if span.label_ != "sex" or span._.population.sex == "mixed":
-            continue
-        match = PART_COUNT_BEFORE.search(text, max(0, span.start_char - 80), span.start_char)
-        per_arm = PER_ARM_AFTER.match(text, span.end_char) is not None
-        if match and int(match["count"]) < sample_size and not per_arm:
+def _mark_mixed_sexes(spans: list[Span], text: str, sample_size: int | None) -> None:
+    """A sex word that counts only part of the participants is mixed: a share under 100 % beside it
+    ("65% women", "women (58.5%)") or a breakdown smaller than the sample ("(11 males, ...)" of 18,
+    not "(30 women per arm)")."""
+    for span in (s for s in spans if s.label_ == "sex"):
+        before = SHARE_BEFORE.search(text, max(0, span.start_char - 40), span.start_char)
+        share = before or SHARE_AFTER.match(text[span.end_char : span.end_char + 40])
+        part = PART_COUNT_BEFORE.search(text, max(0, span.start_char - 80), span.start_char)
+        partial = (
+            part is not None
+            and sample_size is not None
+            and int(part["count"]) < sample_size
+            and PER_ARM_AFTER.match(text, span.end_char) is None
+        )
+        if (share is not None and float(share["percent"]) < 100) or partial:
             span._.population = PopulationAttrs(sex="mixed")
 
 
@@ -393,7 +390,7 @@ class PopulationExtractor:
                 self._add(doc, spans, base, start, stop, "age", attrs)
         doc.spans["population"] = spans
         doc._.sample_size = self.sample_size(counts_by_sentence)
-        _mark_partial_sex_counts(spans, text, doc._.sample_size)
+        _mark_mixed_sexes(spans, text, doc._.sample_size)
         _expand_condition_abbreviations(spans, doc._.abbreviations or [], self.lexicon.eponyms)
         return doc
 
@@ -681,9 +678,7 @@ class PopulationExtractor:
         found.extend(("age", start, end, attrs) for start, end, attrs in ages)
         for sex, pattern in self.lexicon.sexes:
             for match in pattern.finditer(sentence):
-                share = _share(sentence[: match.start()], sentence[match.end() :])
-                mixed = share is not None and share < 100
-                attrs = PopulationAttrs(sex="mixed" if mixed else sex)  # type: ignore[arg-type]
+                attrs = PopulationAttrs(sex=sex)  # type: ignore[arg-type]
                 found.append(("sex", match.start(), match.end(), attrs))
         for start, end, of_participants in self.conditions.spans(sentence):
             condition = _lower_but_names(sentence[start:end], self.lexicon.eponyms)

@@ -157,20 +157,7 @@ def _ends_a_list(text: str, previous: int, joint: re.Match[str], following: int)
     if not joint.group().startswith(","):
         return False
     after = text[joint.end() : following]
-    cues = load_cues()
-    own_words = (
-        cues.increase,
-        cues.decrease,
-        cues.improve,
-        cues.worsen,
-        cues.significant,
-        cues.not_significant,
-    )
-    return (
-        "," in text[previous : joint.start()]
-        and _OWN_VERB.search(after) is None
-        and not any(pattern.search(after) for pattern in own_words)
-    )
+    return "," in text[previous : joint.start()] and _OWN_VERB.search(after) is None and not _cue_names(after)
 
 
 @lru_cache(maxsize=4096)  # every outcome of a sentence asks again
